@@ -1,0 +1,34 @@
+package qualbot_test
+
+import (
+	"go/build"
+	"strings"
+	"testing"
+)
+
+// TestLayering enforces the import direction cmd → bot/wechat → bot → knowledge ← index.
+func TestLayering(t *testing.T) {
+	const mod = "github.com/qualbot/qualbot/"
+	forbidden := map[string][]string{
+		"knowledge":  {"github.com/blevesearch/", "github.com/eatmoreapple/", "github.com/go-ego/", "github.com/longbridgeapp/", mod},
+		"index":      {"github.com/eatmoreapple/", mod + "bot", mod + "cmd"},
+		"bot":        {"github.com/blevesearch/", "github.com/eatmoreapple/", "github.com/go-ego/", mod + "index", mod + "cmd"},
+		"bot/wechat": {"github.com/blevesearch/", "github.com/go-ego/", mod + "index", mod + "cmd"},
+	}
+	for dir, bad := range forbidden {
+		pkg, err := build.ImportDir(dir, 0)
+		if err != nil {
+			if _, ok := err.(*build.NoGoError); ok {
+				continue
+			}
+			t.Fatal(err)
+		}
+		for _, imp := range pkg.Imports {
+			for _, b := range bad {
+				if strings.HasPrefix(imp, b) {
+					t.Errorf("%s imports %s, which its layer forbids", dir, imp)
+				}
+			}
+		}
+	}
+}
