@@ -165,6 +165,8 @@ type Base struct {
 	Words []string
 	// Version identifies the content: a hash of every file read.
 	Version string
+
+	idx *lookup // built by Load; see lookup.go
 }
 
 // Kind says what a Hit points at.

@@ -1,0 +1,678 @@
+package knowledge
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// ErrDuplicate is wrapped by every [LoadError] about something defined twice:
+// a category path, a licence name or short name, a topic id, a synonym word.
+var ErrDuplicate = errors.New("duplicate")
+
+// A LoadError reports one problem at a position in a knowledge file. Load
+// joins all of them with [errors.Join]; use [errors.As] to get at one.
+type LoadError struct {
+	Pos
+	Err error
+}
+
+func (e *LoadError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
+	}
+	return fmt.Sprintf("%s: %v", e.File, e.Err)
+}
+
+func (e *LoadError) Unwrap() error { return e.Err }
+
+// Load reads every *.yaml file below the root of fsys, in name order, and
+// returns the validated knowledge base. Derived data (licence reverse
+// lookup, resolved references, Version) is filled in here.
+//
+// A knowledge file problem is reported as a [*LoadError]; every problem in
+// every file is reported at once, joined with [errors.Join], and then the
+// Base is nil.
+func Load(fsys fs.FS) (*Base, error) {
+	var files []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".yaml") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("knowledge: load: %w", err)
+	}
+	if len(files) == 0 {
+		return nil, errors.New("knowledge: load: no .yaml files found")
+	}
+	l := newLoader()
+	h := sha256.New()
+	for i, f := range files {
+		l.fileIdx[f] = i
+		data, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			l.errs = append(l.errs, &LoadError{Pos{File: f}, err})
+			continue
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", f, len(data))
+		h.Write(data)
+		l.parseFile(f, data)
+	}
+	l.resolve()
+	if len(l.errs) > 0 {
+		// Resolution errors come last; show them next to their neighbours.
+		slices.SortStableFunc(l.errs, func(a, b error) int {
+			ea, eb := a.(*LoadError), b.(*LoadError)
+			if c := cmp.Compare(l.fileIdx[ea.File], l.fileIdx[eb.File]); c != 0 {
+				return c
+			}
+			return cmp.Compare(ea.Line, eb.Line)
+		})
+		return nil, errors.Join(l.errs...)
+	}
+	l.base.Version = hex.EncodeToString(h.Sum(nil))[:12]
+	l.base.index()
+	return &l.base, nil
+}
+
+// loader holds the state of one Load.
+type loader struct {
+	base    Base
+	errs    []error
+	fileIdx map[string]int
+
+	cats   map[string]*Category
+	lics   map[string]*Licence // by Name, with 《》
+	shorts map[string]*Licence // by folded short name
+	// seen records where each key was first defined, for duplicate reports.
+	seen map[string]map[string]Pos
+
+	items   []pendingItem
+	related []pendingRelated
+}
+
+// pendingItem is a requirement item whose 《》 names resolve after every file is read.
+type pendingItem struct {
+	pos       Pos
+	cat       *Category
+	group, at int
+	names     []string
+}
+
+// pendingRelated is a topic's related category path, resolved after every file is read.
+type pendingRelated struct {
+	pos   Pos
+	topic *Topic
+	path  []string
+}
+
+func newLoader() *loader {
+	return &loader{
+		fileIdx: map[string]int{},
+		cats:    map[string]*Category{},
+		lics:    map[string]*Licence{},
+		shorts:  map[string]*Licence{},
+		seen:    map[string]map[string]Pos{},
+	}
+}
+
+func (l *loader) errorf(file string, line int, format string, args ...any) {
+	l.errs = append(l.errs, &LoadError{Pos{File: file, Line: line}, fmt.Errorf(format, args...)})
+}
+
+var syntaxLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+func (l *loader) parseFile(file string, data []byte) {
+	docs, err := decodeDocs(data)
+	if err != nil {
+		line, msg := syntaxError(err)
+		l.errorf(file, line, "syntax error: %s", msg)
+		return
+	}
+	if len(docs) == 0 {
+		return
+	}
+	for _, d := range docs[1:] {
+		l.errorf(file, d.Line, "a second YAML document starts here; a file holds one (remove the ---)")
+	}
+	p := &fileParser{l: l, file: file}
+	p.top(docs[0])
+}
+
+// parserProblems are the yaml.v3 parser's (not scanner's) messages. yaml.v3
+// reports their line 0-based, and leaves it out on the first line.
+var parserProblems = []string{
+	"did not find expected <document start>",
+	"did not find expected node content",
+	"did not find expected '-' indicator",
+	"did not find expected key",
+	"did not find expected ',' or ']'",
+	"did not find expected ',' or '}'",
+	"found undefined tag handle",
+	"found duplicate %YAML directive",
+	"found incompatible YAML document",
+	"found duplicate %TAG directive",
+}
+
+// syntaxError returns the 1-based line and the message of a yaml.v3 error.
+func syntaxError(err error) (line int, msg string) {
+	msg = err.Error()
+	if m := syntaxLine.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	if slices.Contains(parserProblems, msg) {
+		line++
+	}
+	return line, msg
+}
+
+// decodeDocs parses every YAML document in data. It turns a panic inside
+// the YAML parser into an error: a knowledge file must never crash the bot.
+func decodeDocs(data []byte) (docs []*yaml.Node, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("yaml: %v", r)
+		}
+	}()
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	for {
+		var doc yaml.Node
+		if err := dec.Decode(&doc); err == io.EOF {
+			return docs, nil
+		} else if err != nil {
+			return nil, err
+		}
+		if len(doc.Content) > 0 {
+			docs = append(docs, doc.Content[0])
+		}
+	}
+}
+
+// fileParser turns the nodes of one file into domain values.
+type fileParser struct {
+	l    *loader
+	file string
+}
+
+func (p *fileParser) errorf(n *yaml.Node, format string, args ...any) {
+	p.l.errorf(p.file, n.Line, format, args...)
+}
+
+func (p *fileParser) pos(n *yaml.Node) Pos { return Pos{File: p.file, Line: n.Line} }
+
+// kind checks that n is of kind k; a null is accepted and reported false
+// without an error, so optional keys may be left empty.
+func (p *fileParser) kind(n *yaml.Node, k yaml.Kind, what string) bool {
+	switch {
+	case n.Kind == k:
+		return true
+	case n.Kind == yaml.AliasNode:
+		p.errorf(n, "%s: aliases (*%s) are not supported", what, n.Value)
+	case isNull(n):
+	default:
+		p.errorf(n, "%s must be %s", what, kindName[k])
+	}
+	return false
+}
+
+var kindName = map[yaml.Kind]string{
+	yaml.MappingNode:  "a mapping (key: value)",
+	yaml.SequenceNode: "a list",
+	yaml.ScalarNode:   "a single value",
+}
+
+func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
+
+// fields returns the values of mapping n by key. It reports keys not in
+// known, repeated keys, and a node that is not a mapping (then nil).
+func (p *fileParser) fields(n *yaml.Node, what string, known ...string) map[string]*yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		if n.Kind == yaml.AliasNode {
+			p.errorf(n, "%s: aliases (*%s) are not supported", what, n.Value)
+		} else {
+			p.errorf(n, "%s must be a mapping (key: value)", what)
+		}
+		return nil
+	}
+	m := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch {
+		case k.Kind != yaml.ScalarNode:
+			p.errorf(k, "%s: a key must be a plain word", what)
+		case !slices.Contains(known, k.Value):
+			p.errorf(k, "unknown key %q in %s (want one of %s)", k.Value, what, strings.Join(known, ", "))
+		case m[k.Value] != nil:
+			p.errorf(k, "key %q appears twice in %s", k.Value, what)
+		default:
+			m[k.Value] = v
+		}
+	}
+	return m
+}
+
+// str returns the text of scalar n; a missing or null n is "".
+func (p *fileParser) str(n *yaml.Node, what string) string {
+	if n == nil || !p.kind(n, yaml.ScalarNode, what) {
+		return ""
+	}
+	return n.Value
+}
+
+// strs returns a list of texts; a missing or null n is nil.
+func (p *fileParser) strs(n *yaml.Node, what string) []string {
+	if n == nil || !p.kind(n, yaml.SequenceNode, what) {
+		return nil
+	}
+	out := make([]string, 0, len(n.Content))
+	for _, c := range n.Content {
+		if !p.kind(c, yaml.ScalarNode, what+" item") {
+			continue
+		}
+		if strings.TrimSpace(c.Value) == "" {
+			p.errorf(c, "%s has an empty item", what)
+			continue
+		}
+		out = append(out, c.Value)
+	}
+	return out
+}
+
+// boolean returns the value of a true/false scalar; a missing or null n is false.
+func (p *fileParser) boolean(n *yaml.Node, what string) bool {
+	if n == nil || !p.kind(n, yaml.ScalarNode, what) {
+		return false
+	}
+	var b bool
+	if n.Tag != "!!bool" || n.Decode(&b) != nil {
+		p.errorf(n, "%s must be true or false, not %q", what, n.Value)
+	}
+	return b
+}
+
+// list returns the items of a list; a missing or null n is nil.
+func (p *fileParser) list(n *yaml.Node, what string) []*yaml.Node {
+	if n == nil || !p.kind(n, yaml.SequenceNode, what) {
+		return nil
+	}
+	return n.Content
+}
+
+func (p *fileParser) top(root *yaml.Node) {
+	if isNull(root) {
+		return
+	}
+	f := p.fields(root, "the file", "categories", "licences", "topics", "synonyms", "words")
+	for _, n := range p.list(f["categories"], "categories") {
+		p.category(n)
+	}
+	for _, n := range p.list(f["licences"], "licences") {
+		p.licence(n)
+	}
+	for _, n := range p.list(f["topics"], "topics") {
+		p.topic(n)
+	}
+	for _, n := range p.list(f["synonyms"], "synonyms") {
+		p.synonym(n)
+	}
+	p.l.base.Words = append(p.l.base.Words, p.strs(f["words"], "words")...)
+}
+
+// duplicate reports a second definition of the what called key, or records the first.
+func (p *fileParser) duplicate(n *yaml.Node, what, key string) bool {
+	seen := p.l.seen[what]
+	if seen == nil {
+		seen = map[string]Pos{}
+		p.l.seen[what] = seen
+	}
+	if first, ok := seen[key]; ok {
+		p.l.errs = append(p.l.errs, &LoadError{p.pos(n),
+			fmt.Errorf("%w %s %s (first defined at %s:%d)", ErrDuplicate, what, key, first.File, first.Line)})
+		return true
+	}
+	seen[key] = p.pos(n)
+	return false
+}
+
+func (p *fileParser) category(n *yaml.Node) {
+	f := p.fields(n, "category", "path", "aliases", "keywords", "description", "subjects",
+		"live_streaming", "requirements", "notes", "unknown", "sources")
+	if f == nil {
+		return
+	}
+	c := &Category{
+		Path:          p.strs(f["path"], "path"),
+		Aliases:       p.strs(f["aliases"], "aliases"),
+		Keywords:      p.strs(f["keywords"], "keywords"),
+		Description:   p.str(f["description"], "description"),
+		LiveStreaming: p.boolean(f["live_streaming"], "live_streaming"),
+		Notes:         p.strs(f["notes"], "notes"),
+		Unknown:       p.boolean(f["unknown"], "unknown"),
+		Pos:           p.pos(n),
+	}
+	name := "category " + c.ID()
+	switch {
+	case len(c.Path) == 0:
+		name = "category"
+		p.errorf(n, "category has no path")
+	case len(c.Path) > 3 || len(c.Path) < 2:
+		p.errorf(f["path"], "%s: a path has 2 or 3 levels (一级, 二级[, 三级]), not %d", name, len(c.Path))
+	}
+	for _, s := range p.strs(f["subjects"], "subjects") {
+		if !slices.Contains(Subjects, Subject(s)) {
+			p.errorf(f["subjects"], "%s: unknown subject %q (want 个人, 企业, 政府, 媒体 or 其他组织)", name, s)
+			continue
+		}
+		c.Subjects = append(c.Subjects, Subject(s))
+	}
+	for _, g := range p.list(f["requirements"], "requirements") {
+		p.group(c, g, name)
+	}
+	c.Sources = p.sources(n, f["sources"], name)
+	if len(c.Path) > 0 {
+		if p.duplicate(n, "category", c.ID()) {
+			return
+		}
+		p.l.cats[c.ID()] = c
+	}
+	p.l.base.Categories = append(p.l.base.Categories, c)
+}
+
+func (p *fileParser) group(c *Category, n *yaml.Node, name string) {
+	f := p.fields(n, "requirement group", "all", "pick", "of")
+	if f == nil {
+		return
+	}
+	var g Group
+	var items []*yaml.Node
+	all, pick, of := f["all"], f["pick"], f["of"]
+	switch {
+	case all != nil && (pick != nil || of != nil):
+		p.errorf(n, "%s: a requirement group has either all: or pick: with of:, not both", name)
+		items = p.list(all, "all")
+	case all != nil:
+		items = p.list(all, "all")
+		if len(items) == 0 {
+			p.errorf(n, "%s: empty requirement group (all: has no items)", name)
+		}
+	case pick == nil && of != nil:
+		p.errorf(n, "%s: of: needs pick: N", name)
+		items = p.list(of, "of")
+	case pick != nil && of == nil:
+		p.errorf(n, "%s: pick: needs of: with the items to pick from", name)
+	case pick != nil:
+		items = p.list(of, "of")
+		if len(items) == 0 {
+			p.errorf(n, "%s: empty requirement group (of: has no items)", name)
+			break
+		}
+		if !p.kind(pick, yaml.ScalarNode, "pick") || pick.Tag != "!!int" || pick.Decode(&g.Pick) != nil {
+			p.errorf(pick, "%s: pick must be a whole number, not %q", name, pick.Value)
+		} else if g.Pick < 1 || g.Pick > len(items) {
+			p.errorf(pick, "%s: pick %d of %d items; want 1 to %d", name, g.Pick, len(items), len(items))
+		}
+	default:
+		p.errorf(n, "%s: a requirement group needs all: or pick: with of:", name)
+	}
+	// Check the items even of a broken group, so one load reports every problem.
+	gi := len(c.Requirements)
+	for _, in := range items {
+		it, ok := p.item(in, name)
+		if !ok {
+			continue
+		}
+		if names, bad := bracketNames(it.Text); bad {
+			p.errorf(in, "%s: requirement %q has an unclosed 《", name, it.Text)
+		} else if len(names) == 0 && !it.Material {
+			p.errorf(in, "%s: requirement %q names no licence in 《》; write it as {material: %s}", name, it.Text, it.Text)
+		} else if len(names) > 0 {
+			p.l.items = append(p.l.items, pendingItem{p.pos(in), c, gi, len(g.Items), names})
+		}
+		g.Items = append(g.Items, it)
+	}
+	c.Requirements = append(c.Requirements, g)
+}
+
+func (p *fileParser) item(n *yaml.Node, name string) (Item, bool) {
+	if n.Kind == yaml.MappingNode {
+		f := p.fields(n, "requirement item", "material")
+		if f == nil || f["material"] == nil {
+			if f != nil {
+				p.errorf(n, "%s: a mapping requirement item needs material:", name)
+			}
+			return Item{}, false
+		}
+		t := p.str(f["material"], "material")
+		if strings.TrimSpace(t) == "" {
+			p.errorf(n, "%s: empty material", name)
+			return Item{}, false
+		}
+		return Item{Text: t, Material: true}, true
+	}
+	if !p.kind(n, yaml.ScalarNode, "a requirement item") || strings.TrimSpace(n.Value) == "" {
+		p.errorf(n, "%s: empty requirement item", name)
+		return Item{}, false
+	}
+	return Item{Text: n.Value}, true
+}
+
+// bracketNames returns the 《…》 names in s, brackets included, and whether
+// a 《 is left unclosed or a 》 unopened.
+func bracketNames(s string) (names []string, bad bool) {
+	for {
+		i := strings.IndexAny(s, "《》")
+		if i < 0 {
+			return names, false
+		}
+		if strings.HasPrefix(s[i:], "》") {
+			return names, true
+		}
+		j := strings.Index(s[i:], "》")
+		if j < 0 {
+			return names, true
+		}
+		name := s[i : i+j+len("》")]
+		if strings.Contains(name[len("《"):], "《") {
+			return names, true
+		}
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+		s = s[i+j+len("》"):]
+	}
+}
+
+func (p *fileParser) sources(entry, n *yaml.Node, name string) []Source {
+	items := p.list(n, "sources")
+	if len(items) == 0 {
+		p.errorf(entry, "%s has no sources", name)
+		return nil
+	}
+	var out []Source
+	for _, sn := range items {
+		f := p.fields(sn, "source", "url", "seed", "date", "accessed", "note")
+		if f == nil {
+			continue
+		}
+		s := Source{
+			URL:      p.str(f["url"], "url"),
+			Seed:     p.str(f["seed"], "seed"),
+			Date:     p.str(f["date"], "date"),
+			Accessed: p.str(f["accessed"], "accessed"),
+			Note:     p.str(f["note"], "note"),
+		}
+		if s.URL == "" && s.Seed == "" {
+			p.errorf(sn, "%s: source has neither url: nor seed:", name)
+		}
+		if s.Date == "" && s.Accessed == "" {
+			p.errorf(sn, "%s: source has neither date: nor accessed:", name)
+		}
+		for _, k := range []string{"date", "accessed"} {
+			if v := f[k]; v != nil && v.Value != "" {
+				if _, err := time.Parse(time.DateOnly, v.Value); err != nil {
+					p.errorf(v, "%s: bad %s %q: want a real day as YYYY-MM-DD", name, k, v.Value)
+				}
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (p *fileParser) licence(n *yaml.Node) {
+	f := p.fields(n, "licence", "name", "short", "issuer", "about", "sources")
+	if f == nil {
+		return
+	}
+	lc := &Licence{
+		Name:   strings.TrimSpace(p.str(f["name"], "name")),
+		Short:  p.strs(f["short"], "short"),
+		Issuer: p.str(f["issuer"], "issuer"),
+		About:  p.str(f["about"], "about"),
+		Pos:    p.pos(n),
+	}
+	name := "licence " + lc.Name
+	if names, bad := bracketNames(lc.Name); lc.Name == "" {
+		name = "licence"
+		p.errorf(n, "licence has no name")
+	} else if bad || len(names) != 1 || names[0] != lc.Name || lc.ID() == "" {
+		p.errorf(f["name"], "licence name %q must be one name inside 《》", lc.Name)
+	}
+	lc.Sources = p.sources(n, f["sources"], name)
+	if lc.Name == "" {
+		return
+	}
+	if p.duplicate(n, "licence", lc.Name) {
+		return
+	}
+	p.l.lics[lc.Name] = lc
+	for _, s := range lc.Short {
+		key := fold(s)
+		if other, ok := p.l.shorts[key]; ok && other != lc {
+			p.l.errs = append(p.l.errs, &LoadError{p.pos(f["short"]), fmt.Errorf("%w short name %s: %s has it too (at %s:%d)",
+				ErrDuplicate, s, other.Name, other.Pos.File, other.Pos.Line)})
+			continue
+		}
+		p.l.shorts[key] = lc
+	}
+	p.l.base.Licences = append(p.l.base.Licences, lc)
+}
+
+func (p *fileParser) topic(n *yaml.Node) {
+	f := p.fields(n, "topic", "id", "title", "aliases", "body", "related", "sources")
+	if f == nil {
+		return
+	}
+	t := &Topic{
+		ID:      strings.TrimSpace(p.str(f["id"], "id")),
+		Title:   p.str(f["title"], "title"),
+		Aliases: p.strs(f["aliases"], "aliases"),
+		Body:    p.str(f["body"], "body"),
+		Pos:     p.pos(n),
+	}
+	name := "topic " + t.ID
+	if t.ID == "" {
+		name = "topic"
+		p.errorf(n, "topic has no id")
+	}
+	if strings.TrimSpace(t.Title) == "" {
+		p.errorf(n, "%s has no title", name)
+	}
+	if strings.TrimSpace(t.Body) == "" {
+		p.errorf(n, "%s has no body", name)
+	}
+	for _, r := range p.list(f["related"], "related") {
+		path := p.strs(r, "related path")
+		if len(path) > 0 {
+			p.l.related = append(p.l.related, pendingRelated{p.pos(r), t, path})
+		}
+	}
+	t.Sources = p.sources(n, f["sources"], name)
+	if t.ID == "" {
+		return
+	}
+	if p.duplicate(n, "topic", t.ID) {
+		return
+	}
+	p.l.base.Topics = append(p.l.base.Topics, t)
+}
+
+func (p *fileParser) synonym(n *yaml.Node) {
+	f := p.fields(n, "synonym", "word", "means")
+	if f == nil {
+		return
+	}
+	s := Synonym{
+		Word:  strings.TrimSpace(p.str(f["word"], "word")),
+		Means: p.strs(f["means"], "means"),
+		Pos:   p.pos(n),
+	}
+	if s.Word == "" {
+		p.errorf(n, "synonym has no word")
+		return
+	}
+	if len(s.Means) == 0 {
+		p.errorf(n, "synonym %s: means: lists no words", s.Word)
+	}
+	if p.duplicate(n, "synonym", s.Word) {
+		return
+	}
+	p.l.base.Synonyms = append(p.l.base.Synonyms, s)
+}
+
+// resolve links references between files once every file is read.
+func (l *loader) resolve() {
+	for _, it := range l.items {
+		item := &it.cat.Requirements[it.group].Items[it.at]
+		for _, name := range it.names {
+			lc, ok := l.lics[name]
+			if !ok {
+				l.errorf(it.pos.File, it.pos.Line, "category %s: unknown licence %s (add it to licences)", it.cat.ID(), name)
+				continue
+			}
+			if !slices.Contains(item.Licences, lc) {
+				item.Licences = append(item.Licences, lc)
+			}
+		}
+	}
+	for _, r := range l.related {
+		c, ok := l.cats[strings.Join(r.path, "/")]
+		if !ok {
+			l.errorf(r.pos.File, r.pos.Line, "topic %s: related category %s does not exist", r.topic.ID, strings.Join(r.path, "/"))
+			continue
+		}
+		if !slices.Contains(r.topic.Related, c) {
+			r.topic.Related = append(r.topic.Related, c)
+		}
+	}
+	for _, c := range l.base.Categories {
+		for _, g := range c.Requirements {
+			for _, it := range g.Items {
+				for _, lc := range it.Licences {
+					if !slices.Contains(lc.Categories, c) {
+						lc.Categories = append(lc.Categories, c)
+					}
+				}
+			}
+		}
+	}
+}
