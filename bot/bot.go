@@ -29,6 +29,12 @@ type Message struct {
 	// Owner reports that the bot's own account sent it (in WeChat through
 	// the file helper; in the terminal, the local user).
 	Owner bool
+	// FromSelf reports that the message is one the bot itself sent (its own
+	// reply, echoed back by the transport). The bot never answers those.
+	FromSelf bool
+	// NotText reports that the message is not text (an image, a voice
+	// message, a sticker…); Text may hold a placeholder then.
+	NotText bool
 	// Mentioned reports whether the bot was @-mentioned in a group.
 	Mentioned bool
 	// Text is the message text.

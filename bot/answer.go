@@ -1,0 +1,240 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/qualbot/qualbot/knowledge"
+)
+
+// A ReplyKind says what a Reply does for the user.
+type ReplyKind string
+
+// The kinds of reply.
+const (
+	// KindAnswer answers with one category, licence or topic.
+	KindAnswer ReplyKind = "answer"
+	// KindCheck compares what the user has with what a category needs.
+	KindCheck ReplyKind = "check"
+	// KindChoices lists several close hits to pick by number.
+	KindChoices ReplyKind = "choices"
+	// KindDecline is the fixed decline: nothing confident was found.
+	KindDecline ReplyKind = "decline"
+	// KindHelp explains what to ask.
+	KindHelp ReplyKind = "help"
+)
+
+// A Reply is what the bot says to one message: one or more parts, each sent
+// as its own chat message and each short enough for one phone screen.
+type Reply struct {
+	Kind  ReplyKind
+	Parts []string
+	// Choices are the hits a KindChoices reply lists, in order.
+	Choices []knowledge.Hit
+	// Traditional reports that the reply was written in Traditional characters.
+	Traditional bool
+}
+
+// Text is the whole reply as one string: its parts joined by blank lines.
+// It is what `qualbot ask` prints.
+func (r Reply) Text() string { return strings.Join(r.Parts, "\n\n") }
+
+// DefaultMaxRunes is the length of one phone screen of chat text, in runes.
+const DefaultMaxRunes = 360
+
+// DefaultChoices is how many hits a search asks for, and so how many close
+// hits a list of choices shows at most.
+const DefaultChoices = 5
+
+// An Answerer turns questions into replies. Answer is its pure part (a
+// question in, a Reply out) and is what `qualbot ask` prints; Handle adds
+// what needs a conversation: numbered follow-ups, counters, and the
+// unanswered-question log.
+type Answerer struct {
+	// Searcher finds what answers a question. Required.
+	Searcher knowledge.Searcher
+	// Base returns the knowledge base the Searcher currently serves, for
+	// finding the licences a user says they have. Nil disables requirement
+	// checks.
+	Base func() *knowledge.Base
+	// ToTraditional converts Simplified text to Traditional, for replies to
+	// questions written in Traditional. Nil leaves replies Simplified.
+	ToTraditional func(string) string
+	// Prefix is the group trigger prefix, named in the help text.
+	Prefix string
+	// MaxRunes is the length of one reply part; 0 means DefaultMaxRunes.
+	MaxRunes int
+	// Choices is how many hits to ask for; 0 means DefaultChoices.
+	Choices int
+	// FollowUps keeps lists of choices per chat and sender. Nil disables
+	// numbered follow-ups.
+	FollowUps *FollowUps
+	// Stats counts answered and declined questions. Nil counts nothing.
+	Stats *Stats
+	// Unanswered records declined questions for curators. Nil records nothing.
+	Unanswered *UnansweredLog
+	// Log receives operator diagnostics (a failed log write). Nil discards them.
+	Log *slog.Logger
+}
+
+// possession are the words with which a user says what they already have:
+// "我只有ICP备案", "已经办了EDI".
+var possession = []string{"只有", "我有", "已有", "已经有", "已办", "已经办", "办了", "手上有", "手里有", "拿到", "取得了", "具备", "持有", "有了"}
+
+// helpWords are the messages that ask for help, mapped to whether they are
+// written in Traditional characters.
+var helpWords = map[string]bool{"帮助": false, "幫助": true, "/help": false, "help": false, "/帮助": false, "?": false, "？": false}
+
+// Answer answers one question without any conversation state: help, one
+// answer, a requirement check, a list of choices, or the fixed decline. The
+// Result is the search behind it (empty for help).
+func (a *Answerer) Answer(ctx context.Context, question string) (Reply, knowledge.Result, error) {
+	q := strings.TrimSpace(question)
+	if trad, ok := helpWords[strings.ToLower(q)]; ok {
+		return a.finish(Reply{Kind: KindHelp}, helpText(a.Prefix), trad), knowledge.Result{}, nil
+	}
+	res, err := a.Searcher.Search(ctx, q, a.choices())
+	if err != nil {
+		return Reply{}, res, fmt.Errorf("bot: answer %q: %w", q, err)
+	}
+	if len(res.Hits) == 0 || res.Decision == knowledge.None || res.Decision == "" {
+		return a.finish(Reply{Kind: KindDecline}, replyDecline, res.Traditional), res, nil
+	}
+	if top := res.Hits[0]; top.Kind == knowledge.KindCategory {
+		if have := a.possessed(q); len(have) > 0 {
+			return a.finish(Reply{Kind: KindCheck}, renderCheck(top.Category, have), res.Traditional), res, nil
+		}
+	}
+	if res.Decision == knowledge.Ambiguous && len(res.Hits) > 1 {
+		return a.finish(Reply{Kind: KindChoices, Choices: res.Hits}, renderChoices(res.Hits), res.Traditional), res, nil
+	}
+	return a.finish(Reply{Kind: KindAnswer}, renderHit(res.Hits[0]), res.Traditional), res, nil
+}
+
+// possessed returns the licences the question says the user already has.
+func (a *Answerer) possessed(q string) []*knowledge.Licence {
+	if a.Base == nil {
+		return nil
+	}
+	kb := a.Base()
+	if kb == nil {
+		return nil
+	}
+	for _, w := range possession {
+		if strings.Contains(q, w) {
+			return kb.LicencesIn(q)
+		}
+	}
+	return nil
+}
+
+// finish converts text to Traditional when asked and splits it into parts.
+func (a *Answerer) finish(r Reply, text string, trad bool) Reply {
+	if trad && a.ToTraditional != nil {
+		text = a.ToTraditional(text)
+		r.Traditional = true
+	}
+	r.Parts = split(text, a.maxRunes())
+	return r
+}
+
+func (a *Answerer) choices() int {
+	if a.Choices > 0 {
+		return a.Choices
+	}
+	return DefaultChoices
+}
+
+func (a *Answerer) maxRunes() int {
+	if a.MaxRunes > 0 {
+		return a.MaxRunes
+	}
+	return DefaultMaxRunes
+}
+
+// Handle is the HandlerFunc at the end of the chain. A bare number picks
+// from the list of choices this sender saw last in this chat; anything else
+// is a question for Answer. Declined questions are counted and logged for
+// curators; a failure to log never stops the reply.
+func (a *Answerer) Handle(ctx context.Context, r Replier, m Message) error {
+	key := followKey(m)
+	if n, ok := choiceNumber(m.Text); ok && a.FollowUps != nil {
+		if p, ok := a.FollowUps.Get(key, m.Time); ok {
+			if n < 1 || n > len(p.Hits) {
+				return send(ctx, r, a.finish(Reply{Kind: KindChoices}, fmt.Sprintf(replyBadChoice, len(p.Hits)), p.Traditional))
+			}
+			a.Stats.answered()
+			return send(ctx, r, a.finish(Reply{Kind: KindAnswer}, renderHit(p.Hits[n-1]), p.Traditional))
+		}
+	}
+	rep, _, err := a.Answer(ctx, m.Text)
+	if err != nil {
+		return err
+	}
+	if a.FollowUps != nil {
+		if rep.Kind == KindChoices {
+			a.FollowUps.Put(key, Pending{Hits: rep.Choices, Traditional: rep.Traditional}, m.Time)
+		} else if rep.Kind != KindHelp {
+			a.FollowUps.Delete(key)
+		}
+	}
+	switch rep.Kind {
+	case KindDecline:
+		a.Stats.declined(m.Text)
+		if a.Unanswered != nil {
+			if err := a.Unanswered.Record(m, m.Text); err != nil && a.Log != nil {
+				a.Log.WarnContext(ctx, "record unanswered question", "err", err)
+			}
+		}
+	case KindAnswer, KindCheck, KindChoices:
+		a.Stats.answered()
+	}
+	return send(ctx, r, rep)
+}
+
+// send sends every part of rep, in order.
+func send(ctx context.Context, r Replier, rep Reply) error {
+	for _, p := range rep.Parts {
+		if err := r.Reply(ctx, p); err != nil {
+			return fmt.Errorf("bot: send reply: %w", err)
+		}
+	}
+	return nil
+}
+
+// choiceNumber reports whether text is a bare number such as "2", "２" or "2.".
+func choiceNumber(text string) (int, bool) {
+	t := strings.TrimSpace(text)
+	t = strings.TrimRight(t, ".。、)）")
+	t = strings.Map(func(r rune) rune {
+		if r >= '０' && r <= '９' {
+			return '0' + (r - '０')
+		}
+		return r
+	}, t)
+	if t == "" || len(t) > 2 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(t)
+	if err != nil || n < 0 {
+		return 0, false
+	}
+	return n, true
+}
+
+// followKey keys follow-up state by chat and sender, so two people in one
+// group each pick from their own list.
+func followKey(m Message) string { return m.Chat + "\x00" + m.Sender }
+
+// now returns t, or the current time when t is zero (a transport that does
+// not stamp messages).
+func now(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Now()
+	}
+	return t
+}

@@ -1,0 +1,104 @@
+package bot
+
+import (
+	"sync"
+	"time"
+
+	"github.com/qualbot/qualbot/knowledge"
+)
+
+// Defaults for [FollowUps].
+const (
+	DefaultFollowUpTTL  = 5 * time.Minute
+	DefaultFollowUpKeep = 1000
+)
+
+// Pending is a list of choices a sender was shown and may pick from by number.
+type Pending struct {
+	Hits        []knowledge.Hit
+	Traditional bool
+	at          time.Time
+}
+
+// FollowUps remembers, per chat and sender, the last list of choices, for
+// TTL. It holds at most Max lists; when full it forgets the oldest. The zero
+// value is not usable: use [NewFollowUps].
+type FollowUps struct {
+	ttl time.Duration
+	max int
+
+	mu sync.Mutex
+	m  map[string]Pending
+}
+
+// NewFollowUps returns a store that keeps lists for ttl and at most max of
+// them; zero values mean the defaults.
+func NewFollowUps(ttl time.Duration, max int) *FollowUps {
+	if ttl <= 0 {
+		ttl = DefaultFollowUpTTL
+	}
+	if max <= 0 {
+		max = DefaultFollowUpKeep
+	}
+	return &FollowUps{ttl: ttl, max: max, m: make(map[string]Pending)}
+}
+
+// Put remembers p for key as of time t (the message time; zero means now).
+func (f *FollowUps) Put(key string, p Pending, t time.Time) {
+	t = now(t)
+	p.at = t
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.m[key]; !ok && len(f.m) >= f.max {
+		f.evict(t)
+	}
+	f.m[key] = p
+}
+
+// Get returns the list remembered for key if it has not expired at time t.
+func (f *FollowUps) Get(key string, t time.Time) (Pending, bool) {
+	t = now(t)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p, ok := f.m[key]
+	if !ok {
+		return Pending{}, false
+	}
+	if t.Sub(p.at) > f.ttl {
+		delete(f.m, key)
+		return Pending{}, false
+	}
+	return p, true
+}
+
+// Delete forgets key's list: the sender moved on to another question.
+func (f *FollowUps) Delete(key string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.m, key)
+}
+
+// Len returns how many lists are held.
+func (f *FollowUps) Len() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.m)
+}
+
+// evict drops expired lists, and the oldest one if none has expired.
+// f.mu is held.
+func (f *FollowUps) evict(t time.Time) {
+	oldest, oldestAt := "", time.Time{}
+	for k, p := range f.m {
+		if t.Sub(p.at) > f.ttl {
+			delete(f.m, k)
+			continue
+		}
+		if oldest == "" || p.at.Before(oldestAt) {
+			oldest, oldestAt = k, p.at
+		}
+	}
+	if len(f.m) >= f.max {
+		delete(f.m, oldest)
+	}
+}

@@ -1,0 +1,37 @@
+package bot
+
+import (
+	"log/slog"
+)
+
+// Bot is the standard handler chain, in the order every transport uses:
+// errors and panics first, then the trigger rules, the rate limits, the
+// admin commands, and the answerer at the end.
+type Bot struct {
+	// Log receives operator diagnostics.
+	Log *slog.Logger
+	// LogText puts message texts into error logs.
+	LogText  bool
+	Triggers Triggers
+	// Limits may be nil: no rate limits.
+	Limits *RateLimit
+	// Admin may be nil: no admin commands.
+	Admin    *Admin
+	Answerer *Answerer
+}
+
+// Handler returns the chain as one HandlerFunc.
+func (b *Bot) Handler() HandlerFunc {
+	log := b.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	mw := []Middleware{ReplyOnError(log, b.LogText), b.Triggers.Middleware}
+	if b.Limits != nil {
+		mw = append(mw, b.Limits.Middleware)
+	}
+	if b.Admin != nil {
+		mw = append(mw, b.Admin.Middleware)
+	}
+	return Chain(b.Answerer.Handle, mw...)
+}

@@ -1,0 +1,187 @@
+package bot
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// A Bucket is a token bucket: Every is the time to earn one token back, and
+// Burst the tokens it holds when full. A zero Every means no limit.
+type Bucket struct {
+	Every time.Duration
+	Burst int
+}
+
+func (b Bucket) limiter() *rate.Limiter {
+	return rate.NewLimiter(rate.Every(b.Every), max(b.Burst, 1))
+}
+
+// DefaultMaxKeys bounds how many senders and chats RateLimit tracks.
+const DefaultMaxKeys = 10000
+
+// RateLimit is the flood protection: a token bucket per sender, one per
+// chat, and a global budget for everything the bot sends. A message that
+// finds any of them empty is dropped. The first drop of a flood gets one
+// fixed "稍后再试" notice; the following ones get nothing until a message
+// of that sender passes again. The bot's owner is never limited.
+type RateLimit struct {
+	Sender Bucket
+	Chat   Bucket
+	Global Bucket
+	// MaxKeys bounds the senders and chats tracked; 0 means DefaultMaxKeys.
+	MaxKeys int
+
+	once    sync.Once
+	mu      sync.Mutex
+	senders map[string]*entry
+	chats   map[string]*entry
+	global  *rate.Limiter
+	// globalNoticed is set while a global flood has been told once.
+	globalNoticed bool
+}
+
+type entry struct {
+	lim      *rate.Limiter
+	noticed  bool
+	lastSeen time.Time
+}
+
+func (rl *RateLimit) init() {
+	rl.senders = make(map[string]*entry)
+	rl.chats = make(map[string]*entry)
+	if rl.Global.Every > 0 {
+		rl.global = rl.Global.limiter()
+	}
+}
+
+// Middleware returns the limits as a Middleware.
+func (rl *RateLimit) Middleware(next HandlerFunc) HandlerFunc {
+	rl.once.Do(rl.init)
+	return func(ctx context.Context, r Replier, m Message) error {
+		if m.Owner {
+			return next(ctx, r, m)
+		}
+		pass, notice := rl.admit(m)
+		if pass {
+			return next(ctx, r, m)
+		}
+		if notice {
+			return r.Reply(ctx, replyRateLimited)
+		}
+		return nil
+	}
+}
+
+// admit takes one token from every bucket m passes through, or none. It
+// reports whether m may go on and, if not, whether to send the notice.
+func (rl *RateLimit) admit(m Message) (pass, notice bool) {
+	t := now(m.Time)
+	sender := m.Sender
+	if sender == "" {
+		sender = m.Chat
+	}
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	s := rl.get(rl.senders, rl.Sender, m.Chat+"\x00"+sender, t)
+	c := rl.get(rl.chats, rl.Chat, m.Chat, t)
+	var rs []*rate.Reservation
+	ok := true
+	for _, lim := range []*rate.Limiter{limOf(s), limOf(c), rl.global} {
+		if lim == nil {
+			continue
+		}
+		res := lim.ReserveN(t, 1)
+		rs = append(rs, res)
+		if !res.OK() || res.DelayFrom(t) > 0 {
+			ok = false
+			break
+		}
+	}
+	if ok {
+		if s != nil {
+			s.noticed = false
+		}
+		if c != nil {
+			c.noticed = false
+		}
+		rl.globalNoticed = false
+		return true, false
+	}
+	for _, res := range rs {
+		res.CancelAt(t)
+	}
+	// One notice per flood: the sender's own flood, or the chat's, or the
+	// global one, whichever came first.
+	switch {
+	case s != nil && s.noticed, c != nil && c.noticed:
+		return false, false
+	case rl.global != nil && rl.global.TokensAt(t) < 1:
+		if rl.globalNoticed {
+			return false, false
+		}
+		rl.globalNoticed = true
+	}
+	if s != nil {
+		s.noticed = true
+	}
+	if c != nil {
+		c.noticed = true
+	}
+	return false, true
+}
+
+func limOf(e *entry) *rate.Limiter {
+	if e == nil {
+		return nil
+	}
+	return e.lim
+}
+
+// get returns the bucket for key, creating it, and forgetting idle full
+// buckets when the map is at its bound: a full bucket is the same as a new one.
+func (rl *RateLimit) get(m map[string]*entry, b Bucket, key string, t time.Time) *entry {
+	if b.Every <= 0 {
+		return nil
+	}
+	e, ok := m[key]
+	if !ok {
+		if len(m) >= cmpOr(rl.MaxKeys, DefaultMaxKeys) {
+			prune(m, b, t)
+		}
+		e = &entry{lim: b.limiter()}
+		m[key] = e
+	}
+	e.lastSeen = t
+	return e
+}
+
+// prune drops the buckets that are full again, or the least recently seen
+// one if none is.
+func prune(m map[string]*entry, b Bucket, t time.Time) {
+	var oldest string
+	var oldestAt time.Time
+	pruned := false
+	for k, e := range m {
+		if e.lim.TokensAt(t) >= float64(max(b.Burst, 1)) {
+			delete(m, k)
+			pruned = true
+			continue
+		}
+		if oldest == "" || e.lastSeen.Before(oldestAt) {
+			oldest, oldestAt = k, e.lastSeen
+		}
+	}
+	if !pruned && oldest != "" {
+		delete(m, oldest)
+	}
+}
+
+func cmpOr(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
+}

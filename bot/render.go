@@ -1,0 +1,367 @@
+package bot
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/qualbot/qualbot/knowledge"
+)
+
+// maxListed is how many categories a licence answer names before it says "等".
+const maxListed = 10
+
+// renderHit writes the answer for one hit.
+func renderHit(h knowledge.Hit) string {
+	switch h.Kind {
+	case knowledge.KindCategory:
+		return renderCategory(h.Category)
+	case knowledge.KindLicence:
+		return renderLicence(h.Licence)
+	case knowledge.KindTopic:
+		return renderTopic(h.Topic)
+	}
+	return ""
+}
+
+// renderCategory leads with 【一级-二级】, then who may apply, every
+// requirement group, the notes, live streaming, and the source with its date.
+func renderCategory(c *knowledge.Category) string {
+	var b lines
+	b.add("【" + c.Title() + "】")
+	b.add(strings.TrimSpace(c.Description))
+	if len(c.Subjects) > 0 {
+		s := fmt.Sprintf(catSubjects, joinSubjects(c.Subjects))
+		if !slices.Contains(c.Subjects, knowledge.Individual) {
+			s += catNoIndividual
+		}
+		b.add(s)
+	}
+	switch {
+	case c.Unknown:
+		b.add(catUnknown)
+	case len(c.Requirements) == 0:
+		b.add(catNoRequirement)
+	default:
+		b.add(catRequirements)
+		for i, g := range c.Requirements {
+			writeGroup(&b, g, i > 0)
+		}
+	}
+	if len(c.Notes) > 0 {
+		b.add(catNotes)
+		for _, n := range c.Notes {
+			b.add("· " + strings.TrimSpace(n))
+		}
+	}
+	if c.LiveStreaming {
+		b.add(catLiveYes)
+	} else {
+		b.add(catLiveNo)
+	}
+	if s, ok := newestSource(c.Sources); ok {
+		b.add(fmt.Sprintf(catSource, s.Where(), sourceDate(s.Date, s.Accessed)))
+	}
+	return b.String()
+}
+
+// writeGroup writes one requirement group: "需全部提供:" with bullets, or
+// "以下3项任选1项:" with numbers. also marks a group after the first.
+func writeGroup(b *lines, g knowledge.Group, also bool) {
+	switch {
+	case g.Pick > 0 && g.Pick < len(g.Items):
+		head := catPick
+		if also {
+			head = catAlsoPick
+		}
+		b.add(fmt.Sprintf(head, len(g.Items), g.Pick))
+		for i, it := range g.Items {
+			b.add(fmt.Sprintf("%d. %s", i+1, strings.TrimSpace(it.Text)))
+		}
+	case len(g.Items) == 1:
+		head := catOne
+		if also {
+			head = catAlsoOne
+		}
+		b.add(head + strings.TrimSpace(g.Items[0].Text))
+	default:
+		head := catAll
+		if also {
+			head = catAlsoAll
+		}
+		b.add(head)
+		for _, it := range g.Items {
+			b.add("· " + strings.TrimSpace(it.Text))
+		}
+	}
+}
+
+// renderLicence says what a licence is, who issues it, and which categories
+// need it.
+func renderLicence(l *knowledge.Licence) string {
+	var b lines
+	b.add(l.Name)
+	if len(l.Short) > 0 {
+		b.add(fmt.Sprintf(licShort, strings.Join(l.Short, separator)))
+	}
+	if l.Issuer != "" {
+		b.add(fmt.Sprintf(licIssuer, l.Issuer))
+	} else {
+		b.add(licIssuerNone)
+	}
+	b.add(strings.TrimSpace(l.About))
+	switch n := len(l.Categories); {
+	case n == 0:
+		b.add(licNoCategories)
+	case n <= maxListed:
+		b.add(fmt.Sprintf(licCategories, n, categoryTitles(l.Categories)))
+	default:
+		b.add(fmt.Sprintf(licCategoriesN, n, categoryTitles(l.Categories[:maxListed])))
+	}
+	if s, ok := newestSource(l.Sources); ok {
+		b.add(fmt.Sprintf(licSource, s.Where(), sourceDate(s.Date, s.Accessed)))
+	}
+	return b.String()
+}
+
+// renderTopic writes a topic's steps and timings.
+func renderTopic(t *knowledge.Topic) string {
+	var b lines
+	b.add("【" + t.Title + "】")
+	for _, p := range strings.Split(strings.TrimSpace(t.Body), "\n") {
+		b.add(strings.TrimSpace(p))
+	}
+	if s, ok := newestSource(t.Sources); ok {
+		b.add(fmt.Sprintf(topicSource, s.Where(), sourceDate(s.Date, s.Accessed)))
+	}
+	return b.String()
+}
+
+// renderChoices lists several close hits for the user to pick by number.
+func renderChoices(hits []knowledge.Hit) string {
+	var b lines
+	b.add(replyChoicesHead)
+	for i, h := range hits {
+		b.add(choiceLine(i+1, h.Title(), string(h.Kind)))
+	}
+	b.add(replyChoicesFoot)
+	return b.String()
+}
+
+// renderCheck compares the licences a user has with what category c needs.
+func renderCheck(c *knowledge.Category, have []*knowledge.Licence) string {
+	var b lines
+	b.add(fmt.Sprintf(checkHead, c.Title()))
+	b.add(fmt.Sprintf(checkHave, licenceNames(have)))
+	used := map[*knowledge.Licence]bool{}
+	var missing lines
+	var materials []string
+	for _, g := range c.Requirements {
+		var open []knowledge.Item
+		held := 0
+		for _, it := range g.Items {
+			if holds(it, have, used) {
+				held++
+			} else {
+				open = append(open, it)
+			}
+		}
+		need := g.Pick
+		if need <= 0 || need > len(g.Items) {
+			need = len(g.Items)
+		}
+		if held >= need {
+			continue
+		}
+		if need == len(g.Items) {
+			for _, it := range open {
+				if it.Material {
+					materials = append(materials, strings.TrimSpace(it.Text))
+				} else {
+					missing.add("· " + strings.TrimSpace(it.Text))
+				}
+			}
+			continue
+		}
+		head := fmt.Sprintf(catPick, len(open), need-held)
+		if held > 0 {
+			head += fmt.Sprintf(checkPickHave, held)
+		}
+		missing.add(head)
+		for i, it := range open {
+			missing.add(fmt.Sprintf("%d. %s", i+1, strings.TrimSpace(it.Text)))
+		}
+	}
+	switch {
+	case c.Unknown:
+		b.add(catUnknown)
+	case len(missing) > 0:
+		b.add(checkMissing)
+		b = append(b, missing...)
+	default:
+		b.add(checkDone)
+	}
+	if len(materials) > 0 {
+		b.add(checkMaterials)
+		for _, m := range materials {
+			b.add("· " + m)
+		}
+	}
+	var extra []*knowledge.Licence
+	for _, l := range have {
+		if !used[l] {
+			extra = append(extra, l)
+		}
+	}
+	if len(extra) > 0 {
+		b.add(fmt.Sprintf(checkNotNeeded, licenceNames(extra)))
+	}
+	if s, ok := newestSource(c.Sources); ok {
+		b.add(fmt.Sprintf(catSource, s.Where(), sourceDate(s.Date, s.Accessed)))
+	}
+	return b.String()
+}
+
+// holds reports whether the licences in have satisfy item it, and marks the
+// licences that count for it in used. An item naming several licences
+// joined by "或" needs any of them; otherwise it needs all of them. A
+// material is never satisfied by a licence.
+func holds(it knowledge.Item, have []*knowledge.Licence, used map[*knowledge.Licence]bool) bool {
+	if it.Material || len(it.Licences) == 0 {
+		return false
+	}
+	any := strings.Contains(it.Text, "或")
+	count := 0
+	for _, l := range it.Licences {
+		if slices.Contains(have, l) {
+			used[l] = true
+			count++
+		}
+	}
+	if any {
+		return count > 0
+	}
+	return count == len(it.Licences)
+}
+
+func joinSubjects(ss []knowledge.Subject) string {
+	names := make([]string, len(ss))
+	for i, s := range ss {
+		names[i] = string(s)
+	}
+	return strings.Join(names, separator)
+}
+
+func categoryTitles(cs []*knowledge.Category) string {
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.Title()
+	}
+	return strings.Join(names, separator)
+}
+
+func licenceNames(ls []*knowledge.Licence) string {
+	names := make([]string, len(ls))
+	for i, l := range ls {
+		names[i] = l.Name
+	}
+	return strings.Join(names, separator)
+}
+
+// newestSource returns the source with the latest date, so the reader sees
+// how fresh the answer is. Sources without a date come last.
+func newestSource(ss []knowledge.Source) (knowledge.Source, bool) {
+	if len(ss) == 0 {
+		return knowledge.Source{}, false
+	}
+	best := ss[0]
+	for _, s := range ss[1:] {
+		if s.When().After(best.When()) {
+			best = s
+		}
+	}
+	return best, true
+}
+
+// lines builds a reply line by line, skipping empty lines.
+type lines []string
+
+func (b *lines) add(s string) {
+	if s != "" {
+		*b = append(*b, s)
+	}
+}
+
+func (b lines) String() string { return strings.Join(b, "\n") }
+
+// split cuts text into parts of at most max runes each, numbered
+// "（1/3）", at line breaks where it can, then at the end of a sentence,
+// and only as a last resort inside a sentence. Text that fits is returned
+// whole and unnumbered.
+func split(text string, max int) []string {
+	if max <= 0 || utf8.RuneCountInString(text) <= max {
+		return []string{text}
+	}
+	limit := max - utf8.RuneCountInString(fmt.Sprintf(partMark, 99, 99)) - 1
+	if limit < 20 {
+		limit = 20
+	}
+	var pieces []string
+	for _, l := range strings.Split(text, "\n") {
+		pieces = append(pieces, cutLine(l, limit)...)
+	}
+	var parts []string
+	var cur []string
+	size := 0
+	for _, p := range pieces {
+		n := utf8.RuneCountInString(p)
+		if len(cur) > 0 && size+1+n > limit {
+			parts = append(parts, strings.Join(cur, "\n"))
+			cur, size = nil, 0
+		}
+		if len(cur) == 0 && strings.TrimSpace(p) == "" {
+			continue
+		}
+		if len(cur) > 0 {
+			size++
+		}
+		cur = append(cur, p)
+		size += n
+	}
+	if len(cur) > 0 {
+		parts = append(parts, strings.Join(cur, "\n"))
+	}
+	for i := range parts {
+		parts[i] = fmt.Sprintf(partMark, i+1, len(parts)) + "\n" + strings.TrimRight(parts[i], "\n ")
+	}
+	return parts
+}
+
+// cutLine cuts one line into pieces of at most limit runes, preferring the
+// end of a sentence, then a comma.
+func cutLine(l string, limit int) []string {
+	var out []string
+	for utf8.RuneCountInString(l) > limit {
+		rs := []rune(l)
+		cut := lastIndexAny(rs[:limit], "。；！？;!?")
+		if cut < limit/3 {
+			cut = lastIndexAny(rs[:limit], "，、,： ")
+		}
+		if cut < limit/3 {
+			cut = limit - 1
+		}
+		out = append(out, string(rs[:cut+1]))
+		l = string(rs[cut+1:])
+	}
+	return append(out, l)
+}
+
+func lastIndexAny(rs []rune, chars string) int {
+	for i := len(rs) - 1; i >= 0; i-- {
+		if strings.ContainsRune(chars, rs[i]) {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,146 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Every text the bot sends to a user lives in this file, so that it can be
+// reviewed, reworded and translated in one place. The other files only
+// choose among these texts and fill in facts from the knowledge base.
+
+// Fixed replies.
+const (
+	replyHelp = "我可以回答微信小程序服务类目和所需资质的问题，例如：\n" +
+		"1. 做直播带货的小程序要什么资质\n" +
+		"2. EDI许可证是什么，哪些类目要用\n" +
+		"3. 我只有ICP备案，能做社交直播吗\n" +
+		"也可以问备案、审核驳回等流程。在群里请@我，或以“%s”开头提问。"
+	replyHelpDM = "我可以回答微信小程序服务类目和所需资质的问题，例如：\n" +
+		"1. 做直播带货的小程序要什么资质\n" +
+		"2. EDI许可证是什么，哪些类目要用\n" +
+		"3. 我只有ICP备案，能做社交直播吗\n" +
+		"也可以问备案、审核驳回等流程。"
+	replyDecline = "抱歉，这个问题我还没有把握回答，已经记下来请资料维护同学补充。" +
+		"可以换个说法，带上类目或资质名称再问；发送“帮助”查看提问示例。"
+	replyInternal     = "抱歉，系统出了点问题，请稍后再试。"
+	replyRateLimited  = "消息太多了，请稍后再试。"
+	replyNotAdmin     = "抱歉，这个命令只有管理员在私聊中才能使用。"
+	replyReindexBusy  = "正在重建索引，请稍后再试。"
+	replyChoicesHead  = "找到几个相近的结果："
+	replyChoicesFoot  = "回复序号查看详情。"
+	replyBadChoice    = "请回复1到%d之间的序号。"
+	replyNoReindex    = "这里不能重建索引。"
+	replyUnansweredNo = "暂无"
+)
+
+// Labels for the kinds of hit in a list of choices.
+var kindLabel = map[string]string{
+	"category": "类目",
+	"licence":  "资质",
+	"topic":    "流程",
+}
+
+// Category answers.
+const (
+	catSubjects      = "可申请主体：%s"
+	catNoIndividual  = "（个人主体不可申请）"
+	catNoRequirement = "资质要求：无需特殊资质。"
+	catUnknown       = "资质要求：暂未收录，请以官方类目表为准。"
+	catRequirements  = "资质要求："
+	catAll           = "需全部提供："
+	catOne           = "需提供："
+	catPick          = "以下%d项任选%d项："
+	catAlsoAll       = "另需全部提供："
+	catAlsoOne       = "另需提供："
+	catAlsoPick      = "另需以下%d项任选%d项："
+	catNotes         = "说明："
+	catLiveYes       = "支持直播：是"
+	catLiveNo        = "支持直播：否"
+	catSource        = "来源：%s（%s）。类目要求会调整，请以微信公众平台当前的官方类目表为准。"
+	sourceNoDate     = "日期不详"
+	sourceAccessed   = "%s查阅"
+)
+
+// Licence answers.
+const (
+	licShort        = "简称：%s"
+	licIssuer       = "发证机关：%s"
+	licIssuerNone   = "发证机关：暂未收录。"
+	licCategories   = "需要它的类目（%d个）：%s"
+	licCategoriesN  = "需要它的类目（%d个）：%s等，发送类目名称可查看详情。"
+	licNoCategories = "目前收录的类目都不要求这项资质。"
+	licSource       = "来源：%s（%s）。"
+)
+
+// Topic answers.
+const topicSource = "来源：%s（%s）。"
+
+// Requirement checks.
+const (
+	checkHead      = "【%s】对照你已有的资质："
+	checkHave      = "已有：%s"
+	checkMissing   = "还缺："
+	checkMaterials = "还需准备的材料："
+	checkDone      = "你已有的资质满足该类目的资质要求。"
+	checkNotNeeded = "%s不在该类目的资质要求里。"
+	checkPickHave  = "（你已有%d项）"
+)
+
+// Parts of a long reply.
+const partMark = "（%d/%d）"
+
+// separator joins the items of a list inside one sentence.
+const separator = "、"
+
+// Admin replies.
+const (
+	reindexOK    = "索引已重建，用时%s：类目%d个、资质%d个、主题%d个、同义词%d个。知识库版本%s。"
+	reindexFail  = "重建失败，旧索引继续使用。请修正以下问题后再发 /reindex：\n%s"
+	reindexMore  = "……另有%d个问题"
+	statsText    = "运行时间：%s\n已回答：%d\n未回答：%d\n知识库版本：%s（加载于%s）\n常见的未回答问题：\n%s"
+	statsTopLine = "%d. %s（%d次）"
+)
+
+func helpText(prefix string) string {
+	if prefix == "" {
+		return replyHelpDM
+	}
+	return fmt.Sprintf(replyHelp, prefix)
+}
+
+func choiceLine(i int, title, kind string) string {
+	return fmt.Sprintf("%d. %s（%s）", i, title, kindLabel[kind])
+}
+
+func sourceDate(d, accessed string) string {
+	switch {
+	case d != "":
+		return d
+	case accessed != "":
+		return fmt.Sprintf(sourceAccessed, accessed)
+	}
+	return sourceNoDate
+}
+
+// durationText writes a duration the way people read it in Chinese.
+func durationText(d time.Duration) string {
+	if d < time.Second {
+		return fmt.Sprintf("%d毫秒", d.Milliseconds())
+	}
+	if d < time.Minute {
+		return fmt.Sprintf("%.1f秒", d.Seconds())
+	}
+	d = d.Round(time.Minute)
+	days, d := d/(24*time.Hour), d%(24*time.Hour)
+	var b strings.Builder
+	if days > 0 {
+		fmt.Fprintf(&b, "%d天", days)
+	}
+	if h := d / time.Hour; h > 0 || days > 0 {
+		fmt.Fprintf(&b, "%d小时", h)
+	}
+	fmt.Fprintf(&b, "%d分钟", (d%time.Hour)/time.Minute)
+	return b.String()
+}
