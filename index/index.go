@@ -1,0 +1,243 @@
+package index
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/qualbot/qualbot/knowledge"
+)
+
+var _ knowledge.Searcher = (*Index)(nil)
+
+// ErrClosed is returned by Search and Reload after Close.
+var ErrClosed = errors.New("index: closed")
+
+// Index is a searchable knowledge base. It is safe for concurrent use;
+// Reload replaces what it serves without failing searches in flight.
+type Index struct {
+	mode analysisMode
+
+	// mu guards cur. Search holds the read lock for the whole search, so
+	// Reload's swap waits for searches in flight and the old index can be
+	// closed as soon as the swap is done (the same protocol as bleve's
+	// IndexAlias.Swap, but the knowledge base, its synonyms and its
+	// segmenter are swapped together with the index).
+	mu  sync.RWMutex
+	cur *served
+
+	reload sync.Mutex // serialises Reload and Close
+}
+
+// served is one knowledge base and the bleve index built from it.
+type served struct {
+	kb    *knowledge.Base
+	bi    bleve.Index
+	segID string
+	hits  map[string]knowledge.Hit // document id → what it points at
+	q     *querier
+}
+
+// Build indexes every category, licence and topic of kb in memory. The index
+// is derived data: it is rebuilt from the knowledge base at start-up and on
+// every reload instead of being stored.
+func Build(kb *knowledge.Base) (*Index, error) {
+	return build(kb, modeSegment)
+}
+
+func build(kb *knowledge.Base, mode analysisMode) (*Index, error) {
+	s, err := newServed(kb, mode)
+	if err != nil {
+		return nil, err
+	}
+	return &Index{mode: mode, cur: s}, nil
+}
+
+// Reload builds an index from kb and swaps it in atomically. Searches in
+// flight finish on the old index, which is closed afterwards. If building
+// fails, the old knowledge base stays in service and the error is returned.
+func (ix *Index) Reload(kb *knowledge.Base) error {
+	ix.reload.Lock()
+	defer ix.reload.Unlock()
+	ix.mu.RLock()
+	closed := ix.cur == nil
+	ix.mu.RUnlock()
+	if closed {
+		return ErrClosed
+	}
+	next, err := newServed(kb, ix.mode)
+	if err != nil {
+		return err
+	}
+	ix.mu.Lock()
+	old := ix.cur
+	ix.cur = next
+	ix.mu.Unlock()
+	if err := old.close(); err != nil {
+		return fmt.Errorf("index: reload: close old index: %w", err)
+	}
+	return nil
+}
+
+// Base returns the knowledge base the index currently serves.
+func (ix *Index) Base() *knowledge.Base {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.cur == nil {
+		return nil
+	}
+	return ix.cur.kb
+}
+
+// Close releases the index. Searches after Close return ErrClosed.
+func (ix *Index) Close() error {
+	ix.reload.Lock()
+	defer ix.reload.Unlock()
+	ix.mu.Lock()
+	old := ix.cur
+	ix.cur = nil
+	ix.mu.Unlock()
+	if old == nil {
+		return nil
+	}
+	return old.close()
+}
+
+func (s *served) close() error {
+	err := s.bi.Close()
+	if s.segID != "" {
+		unregisterSegmenter(s.segID)
+	}
+	return err
+}
+
+func newServed(kb *knowledge.Base, mode analysisMode) (_ *served, err error) {
+	if kb == nil {
+		return nil, errors.New("index: build: nil knowledge base")
+	}
+	s := &served{kb: kb, hits: make(map[string]knowledge.Hit)}
+	if mode == modeSegment {
+		s.segID = registerSegmenter(newSegmenter(domainTerms(kb)))
+		defer func() {
+			if err != nil {
+				unregisterSegmenter(s.segID)
+			}
+		}()
+	}
+	m, err := newMapping(mode, s.segID)
+	if err != nil {
+		return nil, fmt.Errorf("index: build: mapping: %w", err)
+	}
+	bi, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("index: build: %w", err)
+	}
+	b := bi.NewBatch()
+	var names []string
+	add := func(id string, h knowledge.Hit, d document) error {
+		s.hits[id] = h
+		names = append(names, d.exact...)
+		return b.Index(id, d.fields())
+	}
+	for _, c := range kb.Categories {
+		if err = add("c/"+c.ID(), knowledge.Hit{Kind: knowledge.KindCategory, Category: c}, categoryDoc(c)); err != nil {
+			break
+		}
+	}
+	for _, l := range kb.Licences {
+		if err != nil {
+			break
+		}
+		err = add("l/"+l.ID(), knowledge.Hit{Kind: knowledge.KindLicence, Licence: l}, licenceDoc(l))
+	}
+	for _, t := range kb.Topics {
+		if err != nil {
+			break
+		}
+		err = add("t/"+t.ID, knowledge.Hit{Kind: knowledge.KindTopic, Topic: t}, topicDoc(t))
+	}
+	if err == nil {
+		err = bi.Batch(b)
+	}
+	if err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("index: build: %w", err)
+	}
+	s.bi = bi
+	s.q = newQuerier(kb, names)
+	return s, nil
+}
+
+// document is what one category, licence or topic contributes to each field.
+type document struct {
+	title, names, body, exact []string
+}
+
+func (d document) fields() map[string]interface{} {
+	return map[string]interface{}{
+		fieldTitle: strings.Join(d.title, "\n"),
+		fieldNames: strings.Join(d.names, "\n"),
+		fieldBody:  strings.Join(d.body, "\n"),
+		fieldExact: d.exact,
+	}
+}
+
+func categoryDoc(c *knowledge.Category) document {
+	d := document{title: c.Path}
+	d.names = append(append(d.names, c.Aliases...), c.Keywords...)
+	d.body = append(d.body, c.Description)
+	for _, g := range c.Requirements {
+		for _, it := range g.Items {
+			d.body = append(d.body, it.Text)
+		}
+	}
+	d.body = append(d.body, c.Notes...)
+	d.exact = append(append(append(d.exact, c.Path[1:]...), c.Title()), c.Aliases...)
+	d.exact = append(d.exact, c.Keywords...)
+	return d
+}
+
+func licenceDoc(l *knowledge.Licence) document {
+	d := document{title: []string{l.ID()}, names: l.Short, body: []string{l.About, l.Issuer}}
+	d.exact = append([]string{l.ID()}, l.Short...)
+	return d
+}
+
+func topicDoc(t *knowledge.Topic) document {
+	d := document{title: []string{t.Title}, names: append([]string{t.ID}, t.Aliases...), body: []string{t.Body}}
+	d.exact = append([]string{t.ID}, t.Aliases...)
+	return d
+}
+
+// domainTerms are the knowledge base's words for the segmenter's dictionary.
+func domainTerms(kb *knowledge.Base) []string {
+	var terms []string
+	add := func(ss ...string) {
+		for _, s := range ss {
+			// Split on anything that is not a letter or digit: 社区/论坛 → 社区, 论坛.
+			terms = append(terms, strings.FieldsFunc(s, func(r rune) bool { return !isWordRune(r) })...)
+		}
+	}
+	for _, c := range kb.Categories {
+		add(c.Path...)
+		add(c.Aliases...)
+		add(c.Keywords...)
+	}
+	for _, l := range kb.Licences {
+		add(l.ID())
+		add(l.Short...)
+	}
+	for _, t := range kb.Topics {
+		add(t.ID)
+		add(t.Aliases...)
+	}
+	for _, s := range kb.Synonyms {
+		add(s.Word)
+		add(s.Means...)
+	}
+	add(kb.Words...)
+	return terms
+}

@@ -1,0 +1,202 @@
+package index
+
+import (
+	_ "embed"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/go-ego/gse"
+)
+
+// zhDict is the general part of the segmenter's dictionary: the 50,000 most
+// frequent words of gse's zh_s dictionary (see dict/README.md). Loading gse's
+// own embedded dictionary instead would cost about 2 s and 128 MiB at start-up.
+//
+//go:embed dict/zh.txt
+var zhDict string
+
+// domainFreq is the frequency given to the knowledge base's own terms, so the
+// segmenter keeps 互联网医院 or 网约车 whole instead of splitting them.
+const domainFreq = 20000
+
+type dictWord struct {
+	text string
+	freq float64
+}
+
+var (
+	baseOnce  sync.Once
+	baseWords []dictWord
+)
+
+// base parses zhDict once per process; every segmenter reuses the result.
+func base() []dictWord {
+	baseOnce.Do(func() {
+		baseWords = make([]dictWord, 0, strings.Count(zhDict, "\n"))
+		for line := range strings.Lines(zhDict) {
+			text, freq, ok := strings.Cut(strings.TrimSpace(line), " ")
+			if !ok {
+				continue
+			}
+			f, err := strconv.ParseFloat(freq, 64)
+			if err != nil || f <= 0 {
+				continue
+			}
+			baseWords = append(baseWords, dictWord{text, f})
+		}
+	})
+	return baseWords
+}
+
+// newSegmenter returns a segmenter over the general dictionary plus domain.
+// Each knowledge base gets its own segmenter: a gse dictionary must not change
+// while other goroutines cut with it, so a reload builds a new one instead of
+// adding words to the live one.
+func newSegmenter(domain []string) *gse.Segmenter {
+	seg := &gse.Segmenter{SkipLog: true, NotLoadHMM: true}
+	seg.Dict = gse.NewDict()
+	seg.Init()
+	words := base()
+	freq := make(map[string]float64, len(domain))
+	for _, w := range domain {
+		if w = normalize(strings.TrimSpace(w)); w != "" {
+			freq[w] = domainFreq
+		}
+	}
+	for _, w := range words {
+		if f, ok := freq[w.text]; ok && w.freq > f {
+			freq[w.text] = w.freq
+		}
+	}
+	// Domain words first: the dictionary keeps the first frequency it sees.
+	for _, w := range domain {
+		w = normalize(strings.TrimSpace(w))
+		if f, ok := freq[w]; ok {
+			seg.Dict.AddToken(seg.ToToken(w, f))
+			delete(freq, w)
+		}
+	}
+	for _, w := range words {
+		seg.Dict.AddToken(seg.ToToken(w.text, w.freq))
+	}
+	return seg
+}
+
+// Segmenters are handed to bleve's analyzer constructors by id, because a
+// mapping's analysis configuration must be plain data.
+var (
+	segmenters sync.Map // string → *gse.Segmenter
+	segSeq     atomic.Uint64
+)
+
+func registerSegmenter(seg *gse.Segmenter) string {
+	id := "seg" + strconv.FormatUint(segSeq.Add(1), 10)
+	segmenters.Store(id, seg)
+	return id
+}
+
+func unregisterSegmenter(id string) { segmenters.Delete(id) }
+
+// Analyzer type names registered with bleve.
+const (
+	zhAnalyzerType = "qualbot_zh"       // gse word segmentation; config: segmenter, max_word, stop
+	zhCJKType      = "qualbot_zh_cjk"   // the fallback: normalised cjk bigrams
+	zhKeywordType  = "qualbot_zh_exact" // the whole normalised text as one term
+)
+
+func init() {
+	registry.RegisterAnalyzer(zhAnalyzerType, newZhAnalyzer)
+	registry.RegisterAnalyzer(zhCJKType, newCJKAnalyzer)
+	registry.RegisterAnalyzer(zhKeywordType, newExactAnalyzer)
+}
+
+// normFilter is the char filter in front of every analyzer here: full-width
+// folding, Traditional→Simplified and lower case, for documents and queries alike.
+type normFilter struct{}
+
+func (normFilter) Filter(input []byte) []byte { return []byte(normalize(string(input))) }
+
+func newZhAnalyzer(config map[string]interface{}, _ *registry.Cache) (analysis.Analyzer, error) {
+	id, _ := config["segmenter"].(string)
+	v, ok := segmenters.Load(id)
+	if !ok {
+		return nil, fmt.Errorf("index: no segmenter %q", id)
+	}
+	maxWord, _ := config["max_word"].(bool)
+	stop, _ := config["stop"].(bool)
+	return &analysis.DefaultAnalyzer{
+		CharFilters: []analysis.CharFilter{normFilter{}},
+		Tokenizer:   &segTokenizer{seg: v.(*gse.Segmenter), maxWord: maxWord, stop: stop},
+	}, nil
+}
+
+// segTokenizer is a bleve tokenizer backed by gse. With maxWord it also emits
+// the dictionary words inside each word at the same position (the IK
+// "max_word" pattern), so a document's 增值电信业务经营许可证 matches 许可证.
+type segTokenizer struct {
+	seg     *gse.Segmenter
+	maxWord bool
+	stop    bool
+}
+
+func (t *segTokenizer) Tokenize(input []byte) analysis.TokenStream {
+	text := string(input)
+	words := t.seg.Cut(text, false)
+	rv := make(analysis.TokenStream, 0, len(words))
+	cursor, pos := 0, 0
+	for _, w := range words {
+		idx := strings.Index(text[cursor:], w)
+		if idx < 0 {
+			continue
+		}
+		start := cursor + idx
+		end := start + len(w)
+		cursor = end
+		if !hasWordChar(w) || (t.stop && stopWords[w]) {
+			continue
+		}
+		pos++
+		rv = append(rv, &analysis.Token{Term: []byte(w), Start: start, End: end, Position: pos, Type: tokenType(w)})
+		if !t.maxWord {
+			continue
+		}
+		runes := []rune(w)
+		for n := 2; n < len(runes) && n <= 8; n++ {
+			off := 0
+			for i := 0; i+n <= len(runes); i++ {
+				sub := string(runes[i : i+n])
+				if f, _, ok := t.seg.Find(sub); ok && f > 0 {
+					s := start + off
+					rv = append(rv, &analysis.Token{Term: []byte(sub), Start: s, End: s + len(sub), Position: pos, Type: analysis.Ideographic})
+				}
+				off += utf8.RuneLen(runes[i])
+			}
+		}
+	}
+	return rv
+}
+
+func hasWordChar(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func tokenType(s string) analysis.TokenType {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return analysis.Ideographic
+		}
+	}
+	return analysis.AlphaNumeric
+}
