@@ -105,32 +105,67 @@ func (a *Answerer) Answer(ctx context.Context, question string) (Reply, knowledg
 		return a.finish(Reply{Kind: KindDecline}, replyDecline, res.Traditional), res, nil
 	}
 	if top := res.Hits[0]; top.Kind == knowledge.KindCategory {
-		if have := a.possessed(q); len(have) > 0 {
-			return a.finish(Reply{Kind: KindCheck}, renderCheck(top.Category, have), res.Traditional), res, nil
+		if have, said, ok := a.possessed(q); ok {
+			return a.finish(Reply{Kind: KindCheck}, renderCheck(top.Category, have, said), res.Traditional), res, nil
 		}
 	}
-	if res.Decision == knowledge.Ambiguous && len(res.Hits) > 1 {
-		return a.finish(Reply{Kind: KindChoices, Choices: res.Hits}, renderChoices(res.Hits), res.Traditional), res, nil
+	if close := closeHits(res.Hits); res.Decision == knowledge.Ambiguous && len(close) > 1 {
+		return a.finish(Reply{Kind: KindChoices, Choices: close}, renderChoices(close), res.Traditional), res, nil
 	}
 	return a.finish(Reply{Kind: KindAnswer}, renderHit(res.Hits[0]), res.Traditional), res, nil
 }
 
-// possessed returns the licences the question says the user already has.
-func (a *Answerer) possessed(q string) []*knowledge.Licence {
+// closeRatio is how close to the top hit's score a hit must be to be
+// offered as a choice: a list should hold real candidates, not filler.
+const closeRatio = 0.5
+
+// closeHits returns the hits that score at least closeRatio of the top hit.
+func closeHits(hits []knowledge.Hit) []knowledge.Hit {
+	var out []knowledge.Hit
+	for _, h := range hits {
+		if h.Score >= hits[0].Score*closeRatio {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// possessed returns the licences the question says the user already has,
+// and the words they used for it ("ICP备案" in "我只有ICP备案，能做…").
+// ok is false when the question says nothing about what they have.
+func (a *Answerer) possessed(q string) (have []*knowledge.Licence, said string, ok bool) {
 	if a.Base == nil {
-		return nil
+		return nil, "", false
 	}
 	kb := a.Base()
 	if kb == nil {
-		return nil
+		return nil, "", false
 	}
 	for _, w := range possession {
-		if strings.Contains(q, w) {
-			return kb.LicencesIn(q)
+		i := strings.Index(q, w)
+		if i < 0 {
+			continue
 		}
+		said = q[i+len(w):]
+		if j := strings.IndexFunc(said, isClauseEnd); j >= 0 {
+			said = said[:j]
+		}
+		for _, stop := range clauseStops {
+			if j := strings.Index(said, stop); j >= 0 {
+				said = said[:j]
+			}
+		}
+		said = strings.TrimSpace(said)
+		have = kb.LicencesIn(q)
+		return have, said, len(have) > 0 || said != ""
 	}
-	return nil
+	return nil, "", false
 }
+
+// clauseStops end the words naming what a user has: "我只有EDI能做…".
+var clauseStops = []string{"能", "可以", "可不可以", "想", "要", "还", "申请", "做", "是否", "够"}
+
+func isClauseEnd(r rune) bool { return strings.ContainsRune("，,。；;？?！! ", r) }
 
 // finish converts text to Traditional when asked and splits it into parts.
 func (a *Answerer) finish(r Reply, text string, trad bool) Reply {
@@ -163,13 +198,15 @@ func (a *Answerer) maxRunes() int {
 func (a *Answerer) Handle(ctx context.Context, r Replier, m Message) error {
 	key := followKey(m)
 	if n, ok := choiceNumber(m.Text); ok && a.FollowUps != nil {
-		if p, ok := a.FollowUps.Get(key, m.Time); ok {
-			if n < 1 || n > len(p.Hits) {
-				return send(ctx, r, a.finish(Reply{Kind: KindChoices}, fmt.Sprintf(replyBadChoice, len(p.Hits)), p.Traditional))
-			}
-			a.Stats.answered()
-			return send(ctx, r, a.finish(Reply{Kind: KindAnswer}, renderHit(p.Hits[n-1]), p.Traditional))
+		p, ok := a.FollowUps.Get(key, m.Time)
+		switch {
+		case !ok:
+			return send(ctx, r, a.finish(Reply{Kind: KindChoices}, replyNoChoices, false))
+		case n < 1 || n > len(p.Hits):
+			return send(ctx, r, a.finish(Reply{Kind: KindChoices}, fmt.Sprintf(replyBadChoice, len(p.Hits)), p.Traditional))
 		}
+		a.Stats.answered()
+		return send(ctx, r, a.finish(Reply{Kind: KindAnswer}, renderHit(p.Hits[n-1]), p.Traditional))
 	}
 	rep, _, err := a.Answer(ctx, m.Text)
 	if err != nil {

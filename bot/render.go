@@ -150,10 +150,16 @@ func renderChoices(hits []knowledge.Hit) string {
 }
 
 // renderCheck compares the licences a user has with what category c needs.
-func renderCheck(c *knowledge.Category, have []*knowledge.Licence) string {
+// said is the user's own words for what they have, shown when they name no
+// licence the knowledge base knows.
+func renderCheck(c *knowledge.Category, have []*knowledge.Licence, said string) string {
 	var b lines
 	b.add(fmt.Sprintf(checkHead, c.Title()))
-	b.add(fmt.Sprintf(checkHave, licenceNames(have)))
+	if len(have) > 0 {
+		b.add(fmt.Sprintf(checkHave, licenceNames(have)))
+	} else {
+		b.add(fmt.Sprintf(checkHave, said))
+	}
 	used := map[*knowledge.Licence]bool{}
 	var missing lines
 	var materials []string
@@ -214,8 +220,11 @@ func renderCheck(c *knowledge.Category, have []*knowledge.Licence) string {
 			extra = append(extra, l)
 		}
 	}
-	if len(extra) > 0 {
+	switch {
+	case len(extra) > 0:
 		b.add(fmt.Sprintf(checkNotNeeded, licenceNames(extra)))
+	case len(have) == 0:
+		b.add(fmt.Sprintf(checkNotNeeded, "“"+said+"”"))
 	}
 	if s, ok := newestSource(c.Sources); ok {
 		b.add(fmt.Sprintf(catSource, s.Where(), sourceDate(s.Date, s.Accessed)))

@@ -31,6 +31,7 @@ const (
 	replyChoicesHead  = "找到几个相近的结果："
 	replyChoicesFoot  = "回复序号查看详情。"
 	replyBadChoice    = "请回复1到%d之间的序号。"
+	replyNoChoices    = "这个序号没有对应的列表（列表只保留几分钟），请重新提问。"
 	replyNoReindex    = "这里不能重建索引。"
 	replyUnansweredNo = "暂无"
 )

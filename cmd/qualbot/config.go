@@ -1,0 +1,82 @@
+package main
+
+import (
+	"flag"
+	"strings"
+	"time"
+
+	"github.com/qualbot/qualbot/bot"
+)
+
+// Config is everything an operator can set. Flags fill it; nothing else
+// reads flags or the environment.
+type Config struct {
+	// KnowledgeDir is the directory of knowledge *.yaml files; "" means the
+	// knowledge base embedded in the binary. /reindex reloads from here.
+	KnowledgeDir string
+	// BotNames are the names that follow "@" when someone mentions the bot
+	// in a group. The WeChat transport adds the logged-in account's names.
+	BotNames []string
+	// GroupPrefix starts a group question without an @-mention.
+	GroupPrefix string
+	// Groups is the allow-list of group names; empty means every group.
+	Groups []string
+	// Admins are the remark names (备注) of contacts who may use the admin
+	// commands in direct messages. The bot's own account always may.
+	Admins []string
+	// SenderLimit, ChatLimit and SendBudget are the token buckets per
+	// sender, per chat, and for everything the bot sends.
+	SenderLimit bot.Bucket
+	ChatLimit   bot.Bucket
+	SendBudget  bot.Bucket
+	// FollowUpTTL is how long a list of choices can be picked from by number.
+	FollowUpTTL time.Duration
+	// UnansweredLog is the JSON-lines file of declined questions; "" turns it off.
+	UnansweredLog string
+	// UnansweredMax is the size at which that file is rotated.
+	UnansweredMax int64
+	// LogSenders records who asked in the unanswered log.
+	LogSenders bool
+	// LogText puts message texts into the operator's error log.
+	LogText bool
+}
+
+// DefaultConfig returns the settings qualbot runs with when no flag is given.
+func DefaultConfig() Config {
+	return Config{
+		GroupPrefix:   "资质",
+		SenderLimit:   bot.Bucket{Every: 6 * time.Second, Burst: 5},
+		ChatLimit:     bot.Bucket{Every: 2 * time.Second, Burst: 10},
+		SendBudget:    bot.Bucket{Every: time.Second, Burst: 20},
+		FollowUpTTL:   bot.DefaultFollowUpTTL,
+		UnansweredLog: "unanswered.jsonl",
+		UnansweredMax: bot.DefaultUnansweredMax,
+	}
+}
+
+// addFlags binds the settings every bot-running subcommand shares to fs.
+func (c *Config) addFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.KnowledgeDir, "kb", c.KnowledgeDir, "directory of knowledge `yaml` files (default: the embedded knowledge base)")
+	fs.StringVar(&c.GroupPrefix, "prefix", c.GroupPrefix, "text that starts a group question without an @-mention")
+	fs.Var((*listFlag)(&c.BotNames), "name", "comma-separated `names` that follow @ when the bot is mentioned")
+	fs.Var((*listFlag)(&c.Groups), "groups", "comma-separated group `names` to answer in (default: every group)")
+	fs.Var((*listFlag)(&c.Admins), "admins", "comma-separated remark `names` (备注) of admins")
+	fs.StringVar(&c.UnansweredLog, "unanswered", c.UnansweredLog, "JSON-lines `file` of questions the bot could not answer (\"\" turns it off)")
+	fs.BoolVar(&c.LogSenders, "log-senders", c.LogSenders, "record who asked in the unanswered-question log")
+	fs.BoolVar(&c.LogText, "log-text", c.LogText, "include message texts in error logs")
+}
+
+// listFlag is a comma-separated list flag.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(s string) error {
+	*l = nil
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			*l = append(*l, f)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/qualbot/qualbot/bot"
+	"github.com/qualbot/qualbot/index"
+	"github.com/qualbot/qualbot/knowledge"
+)
+
+// app is the wired bot: the knowledge base, its index and the handler chain
+// every transport (WeChat, the terminal) feeds messages into.
+type app struct {
+	Handler  bot.HandlerFunc
+	Answerer *bot.Answerer
+	Admin    *bot.Admin
+	Stats    *bot.Stats
+	Index    *index.Index
+}
+
+// wire loads the knowledge base from cfg.KnowledgeDir (the embedded one when
+// empty), indexes it, and builds the whole handler chain from cfg. /reindex
+// loads cfg.KnowledgeDir again; with no directory it reloads the embedded
+// base. Close the app's Index when done.
+func wire(cfg Config, log *slog.Logger) (*app, error) {
+	started := time.Now()
+	kb, err := loadKB(cfg.KnowledgeDir)
+	if err != nil {
+		return nil, fmt.Errorf("load knowledge base:\n%w", err)
+	}
+	ix, err := index.Build(kb)
+	if err != nil {
+		return nil, err
+	}
+	stats := bot.NewStats(started)
+	var unanswered *bot.UnansweredLog
+	if cfg.UnansweredLog != "" {
+		unanswered = &bot.UnansweredLog{Path: cfg.UnansweredLog, Max: cfg.UnansweredMax, WithSender: cfg.LogSenders}
+	}
+	answerer := &bot.Answerer{
+		Searcher:      ix,
+		Base:          ix.Base,
+		ToTraditional: index.ToTraditional,
+		Prefix:        cfg.GroupPrefix,
+		FollowUps:     bot.NewFollowUps(cfg.FollowUpTTL, bot.DefaultFollowUpKeep),
+		Stats:         stats,
+		Unanswered:    unanswered,
+		Log:           log,
+	}
+	admin := &bot.Admin{
+		Identities: cfg.Admins,
+		// The loader's error is returned unwrapped: the admin sees its
+		// "file:line: message" lines as they are.
+		Reload: func(ctx context.Context) (*knowledge.Base, error) {
+			kb, err := loadKB(cfg.KnowledgeDir)
+			if err != nil {
+				return nil, err
+			}
+			if err := ix.Reload(kb); err != nil {
+				return nil, err
+			}
+			log.InfoContext(ctx, "knowledge base reloaded", "dir", cfg.KnowledgeDir, "version", kb.Version)
+			return kb, nil
+		},
+		Base:  ix.Base,
+		Stats: stats,
+	}
+	admin.SetLoaded(time.Now())
+	b := &bot.Bot{
+		Log:      log,
+		LogText:  cfg.LogText,
+		Triggers: bot.Triggers{Prefix: cfg.GroupPrefix, Names: cfg.BotNames, Groups: cfg.Groups},
+		Limits:   &bot.RateLimit{Sender: cfg.SenderLimit, Chat: cfg.ChatLimit, Global: cfg.SendBudget},
+		Admin:    admin,
+		Answerer: answerer,
+	}
+	return &app{Handler: b.Handler(), Answerer: answerer, Admin: admin, Stats: stats, Index: ix}, nil
+}
