@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"time"
 
 	"github.com/qualbot/qualbot/knowledge"
@@ -38,10 +39,12 @@ func check(args []string, stdout, stderr io.Writer, now time.Time) error {
 		fl.Usage()
 		return exitError{2, fmt.Errorf("check: unexpected argument %q", fl.Arg(0))}
 	}
-	name := *dir
+	name, where := *dir, *dir
 	if name == "" {
-		name = "内置知识库"
+		// The shipped files live here in the source tree, where curators edit them.
+		name, where = "内置知识库", "knowledge/data"
 	}
+	at := func(file string) string { return filepath.Join(where, filepath.FromSlash(file)) }
 	kb, err := loadKB(*dir)
 	if err != nil {
 		var le *knowledge.LoadError
@@ -50,6 +53,9 @@ func check(args []string, stdout, stderr io.Writer, now time.Time) error {
 		}
 		n := 0
 		for _, e := range unjoin(err) {
+			if errors.As(e, &le) {
+				e = &knowledge.LoadError{Pos: knowledge.Pos{File: at(le.File), Line: le.Line}, Err: le.Err}
+			}
 			fmt.Fprintln(stderr, e)
 			n++
 		}
@@ -59,7 +65,7 @@ func check(args []string, stdout, stderr io.Writer, now time.Time) error {
 	fmt.Fprintf(stdout, "知识库：%s（版本 %s）\n", name, kb.Version)
 	fmt.Fprintf(stdout, "类目：%d（%d 个一级类目）\n", s.TotalCategories(), len(s.Categories))
 	for _, c := range s.Categories {
-		fmt.Fprintf(stdout, "  %s\t%d\n", c.Name, c.N)
+		fmt.Fprintf(stdout, "  %s：%d\n", c.Name, c.N)
 	}
 	fmt.Fprintf(stdout, "资质：%d\n", s.Licences)
 	fmt.Fprintf(stdout, "专题：%d\n", s.Topics)
@@ -71,7 +77,7 @@ func check(args []string, stdout, stderr io.Writer, now time.Time) error {
 		fmt.Fprintf(stdout, "\n警告：%d 个条目的最新来源早于 %s（超过 %d 个月），请核对后更新来源：\n",
 			len(stale), cutoff.Format(time.DateOnly), staleAfter)
 		for _, e := range stale {
-			fmt.Fprintf(stdout, "%s:%d: %s %s 最新来源 %s\n", e.Pos.File, e.Pos.Line, kindName[e.Kind], e.ID, e.Newest.Format(time.DateOnly))
+			fmt.Fprintf(stdout, "%s:%d: %s %s 最新来源 %s\n", at(e.Pos.File), e.Pos.Line, kindName[e.Kind], e.ID, e.Newest.Format(time.DateOnly))
 		}
 	}
 	return nil
