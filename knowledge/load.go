@@ -242,6 +242,10 @@ var kindName = map[yaml.Kind]string{
 
 func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
 
+// badKind reports whether n is there but not of kind k: kind has then
+// reported it, and a "missing" error would report the same problem twice.
+func badKind(n *yaml.Node, k yaml.Kind) bool { return n != nil && !isNull(n) && n.Kind != k }
+
 // fields returns the values of mapping n by key. It reports keys not in
 // known, repeated keys, and a node that is not a mapping (then nil).
 func (p *fileParser) fields(n *yaml.Node, what string, known ...string) map[string]*yaml.Node {
@@ -373,7 +377,9 @@ func (p *fileParser) category(n *yaml.Node) {
 	switch {
 	case len(c.Path) == 0:
 		name = "category"
-		p.errorf(n, "category has no path")
+		if !badKind(f["path"], yaml.SequenceNode) {
+			p.errorf(n, "category has no path")
+		}
 	case len(c.Path) > 3 || len(c.Path) < 2:
 		p.errorf(f["path"], "%s: a path has 2 or 3 levels (一级, 二级[, 三级]), not %d", name, len(c.Path))
 	}
@@ -411,7 +417,7 @@ func (p *fileParser) group(c *Category, n *yaml.Node, name string) {
 		items = p.list(all, "all")
 	case all != nil:
 		items = p.list(all, "all")
-		if len(items) == 0 {
+		if len(items) == 0 && !badKind(all, yaml.SequenceNode) {
 			p.errorf(n, "%s: empty requirement group (all: has no items)", name)
 		}
 	case pick == nil && of != nil:
@@ -422,7 +428,9 @@ func (p *fileParser) group(c *Category, n *yaml.Node, name string) {
 	case pick != nil:
 		items = p.list(of, "of")
 		if len(items) == 0 {
-			p.errorf(n, "%s: empty requirement group (of: has no items)", name)
+			if !badKind(of, yaml.SequenceNode) {
+				p.errorf(n, "%s: empty requirement group (of: has no items)", name)
+			}
 			break
 		}
 		if !p.kind(pick, yaml.ScalarNode, "pick") || pick.Tag != "!!int" || pick.Decode(&g.Pick) != nil {
@@ -504,7 +512,9 @@ func bracketNames(s string) (names []string, bad bool) {
 func (p *fileParser) sources(entry, n *yaml.Node, name string) []Source {
 	items := p.list(n, "sources")
 	if len(items) == 0 {
-		p.errorf(entry, "%s has no sources", name)
+		if !badKind(n, yaml.SequenceNode) {
+			p.errorf(entry, "%s has no sources", name)
+		}
 		return nil
 	}
 	var out []Source
@@ -553,7 +563,9 @@ func (p *fileParser) licence(n *yaml.Node) {
 	name := "licence " + lc.Name
 	if names, bad := bracketNames(lc.Name); lc.Name == "" {
 		name = "licence"
-		p.errorf(n, "licence has no name")
+		if !badKind(f["name"], yaml.ScalarNode) {
+			p.errorf(n, "licence has no name")
+		}
 	} else if bad || len(names) != 1 || names[0] != lc.Name || lc.ID() == "" {
 		p.errorf(f["name"], "licence name %q must be one name inside 《》", lc.Name)
 	}
@@ -592,12 +604,14 @@ func (p *fileParser) topic(n *yaml.Node) {
 	name := "topic " + t.ID
 	if t.ID == "" {
 		name = "topic"
-		p.errorf(n, "topic has no id")
+		if !badKind(f["id"], yaml.ScalarNode) {
+			p.errorf(n, "topic has no id")
+		}
 	}
-	if strings.TrimSpace(t.Title) == "" {
+	if strings.TrimSpace(t.Title) == "" && !badKind(f["title"], yaml.ScalarNode) {
 		p.errorf(n, "%s has no title", name)
 	}
-	if strings.TrimSpace(t.Body) == "" {
+	if strings.TrimSpace(t.Body) == "" && !badKind(f["body"], yaml.ScalarNode) {
 		p.errorf(n, "%s has no body", name)
 	}
 	for _, r := range p.list(f["related"], "related") {
@@ -627,10 +641,12 @@ func (p *fileParser) synonym(n *yaml.Node) {
 		Pos:   p.pos(n),
 	}
 	if s.Word == "" {
-		p.errorf(n, "synonym has no word")
+		if !badKind(f["word"], yaml.ScalarNode) {
+			p.errorf(n, "synonym has no word")
+		}
 		return
 	}
-	if len(s.Means) == 0 {
+	if len(s.Means) == 0 && !badKind(f["means"], yaml.SequenceNode) {
 		p.errorf(n, "synonym %s: means: lists no words", s.Word)
 	}
 	if p.duplicate(n, "synonym", s.Word) {

@@ -422,3 +422,30 @@ func FuzzLoad(f *testing.F) {
 		kb.LicencesIn(string(data))
 	})
 }
+
+// TestLoad_OneErrorPerProblem wants a value of the wrong kind reported once,
+// not again as a missing value.
+func TestLoad_OneErrorPerProblem(t *testing.T) {
+	const src = "  sources: [{seed: s.txt, date: 2026-01-01}]\n"
+	for _, test := range []struct {
+		name, yaml, want string
+	}{
+		{"path not a list", "categories:\n  - path: 社交/直播\n  " + src, `f.yaml:2: path must be a list`},
+		{"sources not a list", "categories:\n  - path: [社交, 直播]\n    sources: 官方\n", `f.yaml:3: sources must be a list`},
+		{"of not a list", "categories:\n  - path: [社交, 直播]\n    requirements: [{pick: 1, of: 《营业执照》}]\n  " + src, `f.yaml:3: of must be a list`},
+		{"all not a list", "categories:\n  - path: [社交, 直播]\n    requirements: [{all: 《营业执照》}]\n  " + src, `f.yaml:3: all must be a list`},
+		{"licence name a list", "licences:\n  - name: [《营业执照》]\n  " + src, `f.yaml:2: name must be a single value`},
+		{"topic id a list", "topics:\n  - id: [备案]\n    title: t\n    body: b\n  " + src, `f.yaml:2: id must be a single value`},
+		{"synonym word a list", "synonyms:\n  - {word: [带货], means: [直播]}\n", `f.yaml:2: word must be a single value`},
+		{"means not a list", "synonyms:\n  - {word: 带货, means: 直播}\n", `f.yaml:2: means must be a list`},
+		{"entry not a mapping", "categories:\n  - 社交\n", `f.yaml:2: category must be a mapping (key: value)`},
+		{"repeated key", "categories:\n  - path: [社交, 直播]\n    path: [社交, 笔记]\n  " + src, `f.yaml:3: key "path" appears twice in category`},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			_, err := knowledge.Load(fstest.MapFS{"f.yaml": {Data: []byte(test.yaml)}})
+			if err == nil || err.Error() != test.want {
+				t.Errorf("Load = %v, want %s", err, test.want)
+			}
+		})
+	}
+}
