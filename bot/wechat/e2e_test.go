@@ -1,0 +1,306 @@
+package wechat_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/qualbot/qualbot/bot"
+	"github.com/qualbot/qualbot/bot/wechat"
+	"github.com/qualbot/qualbot/index"
+	"github.com/qualbot/qualbot/knowledge"
+)
+
+// TestEndToEnd runs the real openwechat client and the real bot chain over a
+// small knowledge base against a fake web-WeChat server: a QR login (with an
+// expired QR code first), group and direct messages, admin commands, the
+// file-helper admin channel and its echo, a graceful shutdown, a restart from
+// the hot-login file that must not answer an old message again, and a
+// logout by WeChat.
+func TestEndToEnd(t *testing.T) {
+	ctx, cancelTest := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancelTest()
+	logs := &syncBuffer{}
+	defer func() {
+		if t.Failed() {
+			t.Logf("adapter log:\n%s", logs.String())
+		}
+	}()
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h := newHandler(t, log)
+	fake := newFakeWeChat(t)
+	loginFile := filepath.Join(t.TempDir(), "state", "login.json")
+
+	cfg := func(now func() time.Time, out *syncBuffer) wechat.Config {
+		return wechat.Config{
+			LoginFile:    loginFile,
+			SendInterval: time.Millisecond,
+			SendJitter:   time.Millisecond,
+			DrainTimeout: 2 * time.Second,
+			Out:          out,
+			Log:          log,
+			Transport:    fake,
+			Now:          now,
+		}
+	}
+
+	// Phase 1: first start, no login file. The first QR code expires.
+	fake.setScan("408", "400", "408", "201", "200")
+	out1 := &syncBuffer{}
+	run1Ctx, stop1 := context.WithCancel(ctx)
+	done1 := start(run1Ctx, cfg(time.Now, out1), h)
+	waitFor(ctx, t, "the first synccheck", func() bool { return fake.count("/cgi-bin/mmwebwx-bin/synccheck") > 0 })
+
+	now := time.Now()
+	oldGroupQuestion := groupMsg(1, "@alice0001", "@"+botCard+"\u2005做音乐小程序需要什么资质？", now)
+	fake.push(
+		oldGroupQuestion,
+		groupMsg(2, "@alice0001", "电商平台要什么资质", now),              // no trigger
+		groupMsg(3, "@bob0001", "@"+selfNick+" 记账小程序要什么资质", now), // @nickname while the bot has a group card: IsAt misses it
+		textMsg(4, "@bob0001", selfUser, "电商平台类目要哪些证？", now),
+		textMsg(5, "@carol0001", selfUser, "/reindex", now),  // remark name 管理员张三: admin
+		textMsg(6, "@dave0001", selfUser, "/reindex", now),   // nickname 管理员张三, no remark: not admin
+		textMsg(7, "@mp0001", selfUser, "做音乐小程序需要什么资质", now), // official account
+		textMsg(8, selfUser, groupUser, "做音乐小程序需要什么资质", now), // the owner typing in a group
+		textMsg(9, selfUser, "filehelper", "/reindex", now),  // the owner's admin channel
+	)
+	sent := waitUntil(ctx, t, fake, func(s []sentMsg) bool { return len(s) > 0 && s[len(s)-1].To == "filehelper" })
+	byTo := groupSent(sent)
+	wantTargets(t, sent, groupUser, "@bob0001", "@carol0001", "@dave0001", "filehelper")
+	wantContains(t, byTo[groupUser], "【文娱-音乐】", "【工具-记账】")
+	wantNone(t, byTo[groupUser], "【电商平台")
+	wantContains(t, byTo["@bob0001"], "【电商平台-电商平台】")
+	wantContains(t, byTo["@carol0001"], "索引已重建")
+	wantContains(t, byTo["@dave0001"], "只有管理员")
+	wantNone(t, byTo["@dave0001"], "索引已重建")
+	wantContains(t, byTo["filehelper"], "索引已重建")
+
+	// The file helper echoes the bot's reply back; it must not be taken for
+	// a command (a reply loop). A later DM shows the loop is still served.
+	echo := sent[len(sent)-1]
+	echoMsg := textMsg(0, selfUser, "filehelper", echo.Content, time.Now())
+	echoMsg["MsgId"] = echo.MsgID
+	n1 := len(sent)
+	fake.push(echoMsg, textMsg(10, "@bob0001", selfUser, "做动漫小程序要什么资质", time.Now()))
+	sent = waitUntil(ctx, t, fake, func(s []sentMsg) bool { return len(s) > n1 && s[len(s)-1].To == "@bob0001" })
+	for _, s := range sent[n1:] {
+		if s.To != "@bob0001" || !strings.Contains(s.Content, "【文娱-动漫】") {
+			t.Errorf("after the echo: sent %+v, want only the answer to Bob about 文娱-动漫", s)
+		}
+	}
+
+	// SIGINT: Run returns nil and keeps the login file, readable by the owner only.
+	stop1()
+	if err := wait(ctx, done1); err != nil {
+		t.Fatalf("Run after cancel = %v, want nil", err)
+	}
+	fi, err := os.Stat(loginFile)
+	if err != nil {
+		t.Fatalf("login file after shutdown: %v", err)
+	}
+	if mode := fi.Mode().Perm(); mode != 0o600 {
+		t.Errorf("login file mode = %v, want 0600", mode)
+	}
+	wantLines(t, out1.String(), "请用微信扫码", "二维码已过期", "请用微信扫码", "已扫码,请在手机上确认", "已登录: "+selfNick)
+	if n := fake.count("/jslogin"); n != 2 {
+		t.Errorf("jslogin calls = %d, want 2 (the first QR code expired)", n)
+	}
+
+	// Phase 2: restart an hour later from the login file. WeChat delivers
+	// the old group question again, then a new DM: only the DM is answered.
+	before := len(fake.sentMessages())
+	checksBefore := len(fake.syncCookies())
+	later := func() time.Time { return time.Now().Add(time.Hour) }
+	out2 := &syncBuffer{}
+	run2Ctx, stop2 := context.WithCancel(ctx)
+	defer stop2()
+	done2 := start(run2Ctx, cfg(later, out2), h)
+	waitFor(ctx, t, "a synccheck after the restart", func() bool { return len(fake.syncCookies()) > checksBefore })
+	fake.push(oldGroupQuestion, textMsg(11, "@bob0001", selfUser, "记账小程序要什么资质", later()))
+	sent = waitUntil(ctx, t, fake, func(s []sentMsg) bool { return len(s) > before })
+	for _, s := range sent[before:] {
+		if s.To != "@bob0001" || !strings.Contains(s.Content, "【工具-记账】") {
+			t.Errorf("after the restart: sent %+v, want only the answer to Bob about 工具-记账", s)
+		}
+	}
+	if n := fake.count("/jslogin"); n != 2 {
+		t.Errorf("jslogin calls = %d after the restart, want still 2 (hot login, no QR code)", n)
+	}
+	wantLines(t, out2.String(), "已登录: "+selfNick)
+	// Cookies must reach the sync host after a hot login too.
+	for i, c := range fake.syncCookies()[checksBefore:] {
+		if c["wxsid"] == "" || c["webwx_data_ticket"] == "" {
+			t.Errorf("synccheck %d after the hot login carried cookies %v, want wxsid and webwx_data_ticket", i, c)
+			break
+		}
+	}
+
+	// Phase 3: WeChat ends the session. Run reports it with exit code 3
+	// and keeps the login file.
+	fake.kickOut("1101")
+	err = wait(ctx, done2)
+	var lo *wechat.LoggedOutError
+	if !errors.As(err, &lo) || lo.Code != 1101 || lo.ExitCode() != 3 {
+		t.Fatalf("Run after kick-out = %v, want a LoggedOutError with code 1101", err)
+	}
+	if !strings.Contains(err.Error(), "log in") {
+		t.Errorf("logout error %q gives no hint to log in again", err)
+	}
+	if _, err := os.Stat(loginFile); err != nil {
+		t.Errorf("login file after logout: %v", err)
+	}
+}
+
+// newHandler builds the real bot chain over testdata/kb with the real index.
+func newHandler(t *testing.T, log *slog.Logger) bot.HandlerFunc {
+	t.Helper()
+	load := func() (*knowledge.Base, error) { return knowledge.Load(os.DirFS("testdata/kb")) }
+	kb, err := load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := index.Build(kb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	stats := bot.NewStats(time.Now())
+	b := &bot.Bot{
+		Log:      log,
+		Triggers: bot.Triggers{Prefix: "资质"},
+		Admin: &bot.Admin{
+			Identities: []string{"管理员张三"},
+			Reload: func(context.Context) (*knowledge.Base, error) {
+				kb, err := load()
+				if err != nil {
+					return nil, err
+				}
+				return kb, ix.Reload(kb)
+			},
+			Base:  ix.Base,
+			Stats: stats,
+		},
+		Answerer: &bot.Answerer{
+			Searcher:  ix,
+			Base:      ix.Base,
+			Prefix:    "资质",
+			FollowUps: bot.NewFollowUps(0, 0),
+			Stats:     stats,
+			Log:       log,
+		},
+	}
+	return b.Handler()
+}
+
+func start(ctx context.Context, cfg wechat.Config, h bot.HandlerFunc) <-chan error {
+	done := make(chan error, 1)
+	go func() { done <- wechat.Run(ctx, cfg, h) }()
+	return done
+}
+
+func wait(ctx context.Context, done <-chan error) error {
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return errors.New("timed out waiting for Run to return")
+	}
+}
+
+// waitUntil waits until the sent messages satisfy cond, and returns them.
+func waitUntil(ctx context.Context, t *testing.T, f *fakeWeChat, cond func([]sentMsg) bool) []sentMsg {
+	t.Helper()
+	for {
+		s := f.sentMessages()
+		if cond(s) {
+			return s
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("timed out; sent so far: %+v", s)
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+func groupSent(sent []sentMsg) map[string][]string {
+	m := map[string][]string{}
+	for _, s := range sent {
+		m[s.To] = append(m[s.To], s.Content)
+	}
+	return m
+}
+
+// wantTargets checks the chats replied to, in order, ignoring repeats
+// (one reply may be sent in parts).
+func wantTargets(t *testing.T, sent []sentMsg, want ...string) {
+	t.Helper()
+	var got []string
+	for _, s := range sent {
+		if len(got) == 0 || got[len(got)-1] != s.To {
+			got = append(got, s.To)
+		}
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("replied to %v, want %v", got, want)
+	}
+}
+
+func wantContains(t *testing.T, texts []string, subs ...string) {
+	t.Helper()
+	all := strings.Join(texts, "\n")
+	for _, s := range subs {
+		if !strings.Contains(all, s) {
+			t.Errorf("replies %q do not contain %q", texts, s)
+		}
+	}
+}
+
+func wantNone(t *testing.T, texts []string, sub string) {
+	t.Helper()
+	for _, s := range texts {
+		if strings.Contains(s, sub) {
+			t.Errorf("reply %q contains %q", s, sub)
+		}
+	}
+}
+
+// wantLines checks that out has lines starting with want, in order.
+func wantLines(t *testing.T, out string, want ...string) {
+	t.Helper()
+	lines := strings.Split(out, "\n")
+	i := 0
+	for _, l := range lines {
+		if i < len(want) && strings.HasPrefix(l, want[i]) {
+			i++
+		}
+	}
+	if i < len(want) {
+		t.Errorf("terminal output lacks %q (in order %q):\n%s", want[i], want, out)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
