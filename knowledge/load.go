@@ -670,6 +670,14 @@ func (l *loader) resolve() {
 			}
 		}
 	}
+	for _, lc := range l.base.Licences {
+		for _, s := range lc.Short {
+			if other, ok := l.lics["《"+strings.TrimSpace(s)+"》"]; ok && other != lc {
+				l.errs = append(l.errs, &LoadError{lc.Pos, fmt.Errorf("%w short name %s: it is the name of %s (at %s:%d)",
+					ErrDuplicate, s, other.Name, other.Pos.File, other.Pos.Line)})
+			}
+		}
+	}
 	for _, r := range l.related {
 		c, ok := l.cats[strings.Join(r.path, "/")]
 		if !ok {

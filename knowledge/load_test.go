@@ -313,6 +313,7 @@ func TestLoad_Errors(t *testing.T) {
 		`2-licences.yaml:11: duplicate licence 《营业执照》 (first defined at 2-licences.yaml:2)`,
 		`2-licences.yaml:14: licence has no name`,
 		`2-licences.yaml:17: licence name "许可证甲" must be one name inside 《》`,
+		`2-licences.yaml:20: duplicate short name 营业执照: it is the name of 《营业执照》 (at 2-licences.yaml:2)`,
 		`3-topics.yaml:2: duplicate category 社交/笔记 (first defined at 1-categories.yaml:29)`,
 		`3-topics.yaml:10: topic 备案: related category 社交/不存在 does not exist`,
 		`3-topics.yaml:13: topic 备案 has no title`,
