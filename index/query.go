@@ -1,8 +1,10 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -26,6 +28,15 @@ const (
 	boostExact   = 10.0 // the whole question is a name
 	boostPrefix  = 2.0  // a one- or two-character question starts a word
 )
+
+// kindWeight scales each kind's score. Questions name licences mostly to
+// ask which category needs them, so a licence wins only when the question is
+// about little else.
+var kindWeight = map[knowledge.Kind]float64{
+	knowledge.KindCategory: 1,
+	knowledge.KindTopic:    1,
+	knowledge.KindLicence:  0.3,
+}
 
 // querier turns questions into bleve queries for one knowledge base.
 type querier struct {
@@ -192,7 +203,8 @@ func (ix *Index) Search(ctx context.Context, question string, n int) (knowledge.
 	if n <= 0 || p.text == "" {
 		return res, nil
 	}
-	size := max(n, 2) // the decision needs the runner-up
+	// Ask for more than n: kind weights below may reorder the top.
+	size := max(n, 2) + 10
 	req := bleve.NewSearchRequestOptions(p.query(), size, 0, false)
 	sr, err := s.bi.SearchInContext(ctx, req)
 	if err != nil {
@@ -203,9 +215,10 @@ func (ix *Index) Search(ctx context.Context, question string, n int) (knowledge.
 		if !ok {
 			continue
 		}
-		hit.Score = h.Score
+		hit.Score = h.Score * kindWeight[hit.Kind]
 		res.Hits = append(res.Hits, hit)
 	}
+	slices.SortStableFunc(res.Hits, func(a, b knowledge.Hit) int { return cmp.Compare(b.Score, a.Score) })
 	res.Decision = decide(res.Hits)
 	if len(res.Hits) > n {
 		res.Hits = res.Hits[:n]
