@@ -38,7 +38,8 @@ func (e *LoadError) Error() string {
 func (e *LoadError) Unwrap() error { return e.Err }
 
 // Load reads every *.yaml file below the root of fsys, in name order, and
-// returns the validated knowledge base. Derived data (licence reverse
+// returns the validated knowledge base. Like go:embed, it skips files and
+// directories whose names start with "." or "_". Derived data (licence reverse
 // lookup, resolved references, Version) is filled in here.
 //
 // A knowledge file problem is reported as a [*LoadError]; every problem in
@@ -49,6 +50,14 @@ func Load(fsys fs.FS) (*Base, error) {
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		// go:embed leaves out names starting with . or _, so Load does too:
+		// a directory then loads the same as its embedded copy.
+		if p != "." && (strings.HasPrefix(d.Name(), ".") || strings.HasPrefix(d.Name(), "_")) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
 		}
 		if !d.IsDir() && strings.HasSuffix(p, ".yaml") {
 			files = append(files, p)

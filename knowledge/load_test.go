@@ -450,3 +450,42 @@ func TestLoad_OneErrorPerProblem(t *testing.T) {
 		})
 	}
 }
+
+func TestLoad_SkipsHiddenAndDrafts(t *testing.T) {
+	const bad = "nonsense: true\n"
+	kb, err := knowledge.Load(fstest.MapFS{
+		"a.yaml":          {Data: []byte("words: [小程序]\n")},
+		"_draft.yaml":     {Data: []byte(bad)},
+		".hidden.yaml":    {Data: []byte(bad)},
+		"_old/b.yaml":     {Data: []byte(bad)},
+		".git/c.yaml":     {Data: []byte(bad)},
+		"notes.txt":       {Data: []byte(bad)},
+		"sub/d.yaml":      {Data: []byte("words: [网约车]\n")},
+		"sub/_e.yaml":     {Data: []byte(bad)},
+		"sub/f.yaml.orig": {Data: []byte(bad)},
+	})
+	if err != nil {
+		t.Fatalf("Load = %v, want the skipped files skipped", err)
+	}
+	if want := []string{"小程序", "网约车"}; !reflect.DeepEqual(kb.Words, want) {
+		t.Errorf("Words = %v, want %v", kb.Words, want)
+	}
+}
+
+func BenchmarkLoad(b *testing.B) {
+	for b.Loop() {
+		if _, err := knowledge.Load(knowledge.Shipped()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLicencesIn(b *testing.B) {
+	kb, err := knowledge.Load(knowledge.Shipped())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		kb.LicencesIn("我只有ICP许可证和营业执照，没有视听许可证，能做社交直播吗")
+	}
+}
