@@ -39,6 +39,11 @@ type Config struct {
 	LogSenders bool
 	// LogText puts message texts into the operator's error log.
 	LogText bool
+	// LoginFile is the WeChat hot-login file (qualbot run), created 0600.
+	LoginFile string
+	// SendRate is the most messages qualbot run sends per minute; each send
+	// also waits a random extra of up to half the interval.
+	SendRate int
 }
 
 // DefaultConfig returns the settings qualbot runs with when no flag is given.
@@ -51,6 +56,8 @@ func DefaultConfig() Config {
 		FollowUpTTL:   bot.DefaultFollowUpTTL,
 		UnansweredLog: "unanswered.jsonl",
 		UnansweredMax: bot.DefaultUnansweredMax,
+		LoginFile:     defaultLoginFile(),
+		SendRate:      30,
 	}
 }
 

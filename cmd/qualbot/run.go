@@ -2,11 +2,78 @@ package main
 
 import (
 	"context"
-	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/qualbot/qualbot/bot/wechat"
 )
 
-// cmdRun is a placeholder until its issue lands.
-func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	return errors.New("run: not built yet")
+// cmdRun is the WeChat bot, the default command: it logs in (a QR code in
+// the terminal the first time, the login file afterwards) and answers with
+// the handler chain every transport shares until SIGINT or SIGTERM.
+func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	cfg := DefaultConfig()
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: qualbot [run] [flags]\n\n"+
+			"Log in to WeChat and answer questions. The first time, scan the QR code with the\n"+
+			"bot's WeChat account; the session is saved to the login file so that a restart\n"+
+			"needs no scan. Admins are contacts whose remark name (备注) is in --admins, and\n"+
+			"the bot's own account writing to the file helper (文件传输助手).\n\nflags:")
+		fs.PrintDefaults()
+	}
+	cfg.addFlags(fs)
+	fs.StringVar(&cfg.LoginFile, "login-file", cfg.LoginFile, "the WeChat login `file` kept between restarts (created 0600)")
+	fs.IntVar(&cfg.SendRate, "send-rate", cfg.SendRate, "at most `n` messages sent per minute, each with a random extra delay")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return fmt.Errorf("run: unexpected arguments %q", fs.Args())
+	}
+	if cfg.SendRate <= 0 || cfg.SendRate > 600 {
+		return fmt.Errorf("run: --send-rate %d: want 1 to 600 messages per minute", cfg.SendRate)
+	}
+	if cfg.LoginFile == "" {
+		return fmt.Errorf("run: --login-file is empty")
+	}
+
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	a, err := wire(cfg, log)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	defer a.Index.Close()
+	st := a.Index.Base().Stats()
+	from := "the embedded knowledge base"
+	if cfg.KnowledgeDir != "" {
+		from = cfg.KnowledgeDir
+	}
+	log.Info("knowledge base loaded", "from", from, "categories", st.TotalCategories(), "licences", st.Licences, "topics", st.Topics)
+
+	interval := time.Minute / time.Duration(cfg.SendRate)
+	return wechat.Run(ctx, wechat.Config{
+		LoginFile:    cfg.LoginFile,
+		SendInterval: interval,
+		SendJitter:   interval / 2,
+		Out:          stdout,
+		Log:          log,
+	}, a.Handler)
+}
+
+// defaultLoginFile is where the WeChat session is kept when --login-file is
+// not given: the user's configuration directory, else the working directory.
+func defaultLoginFile() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "qualbot-login.json"
+	}
+	return filepath.Join(dir, "qualbot", "login.json")
 }
