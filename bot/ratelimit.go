@@ -185,3 +185,11 @@ func cmpOr(v, def int) int {
 	}
 	return def
 }
+
+// Tracked returns how many senders and chats the limiter holds state for.
+func (rl *RateLimit) Tracked() int {
+	rl.once.Do(rl.init)
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	return len(rl.senders) + len(rl.chats)
+}

@@ -12,6 +12,9 @@ import (
 // maxListed is how many categories a licence answer names before it says "等".
 const maxListed = 10
 
+// maxShort is how many of a licence's short names its answer shows.
+const maxShort = 6
+
 // renderHit writes the answer for one hit.
 func renderHit(h knowledge.Hit) string {
 	switch h.Kind {
@@ -102,8 +105,8 @@ func writeGroup(b *lines, g knowledge.Group, also bool) {
 func renderLicence(l *knowledge.Licence) string {
 	var b lines
 	b.add(l.Name)
-	if len(l.Short) > 0 {
-		b.add(fmt.Sprintf(licShort, strings.Join(l.Short, separator)))
+	if short := l.Short[:min(len(l.Short), maxShort)]; len(short) > 0 {
+		b.add(fmt.Sprintf(licShort, strings.Join(short, separator)))
 	}
 	if l.Issuer != "" {
 		b.add(fmt.Sprintf(licIssuer, l.Issuer))
@@ -320,12 +323,35 @@ func split(text string, max int) []string {
 	for _, l := range strings.Split(text, "\n") {
 		pieces = append(pieces, cutLine(l, limit)...)
 	}
-	var parts []string
-	var cur []string
+	parts := pack(pieces, limit)
+	// Balance the parts, so the last one is not a lone line: pack again
+	// with the smallest target that needs no more parts.
+	if len(parts) > 1 {
+		total := 0
+		for _, p := range pieces {
+			total += utf8.RuneCountInString(p) + 1
+		}
+		for target := total / len(parts); target < limit; target += 10 {
+			if p := pack(pieces, target); len(p) == len(parts) {
+				parts = p
+				break
+			}
+		}
+	}
+	for i := range parts {
+		parts[i] = fmt.Sprintf(partMark, i+1, len(parts)) + "\n" + strings.TrimRight(parts[i], "\n ")
+	}
+	return parts
+}
+
+// pack joins pieces into parts of about target runes; a piece longer than
+// target makes a part of its own.
+func pack(pieces []string, target int) []string {
+	var parts, cur []string
 	size := 0
 	for _, p := range pieces {
 		n := utf8.RuneCountInString(p)
-		if len(cur) > 0 && size+1+n > limit {
+		if len(cur) > 0 && size+1+n > target {
 			parts = append(parts, strings.Join(cur, "\n"))
 			cur, size = nil, 0
 		}
@@ -340,9 +366,6 @@ func split(text string, max int) []string {
 	}
 	if len(cur) > 0 {
 		parts = append(parts, strings.Join(cur, "\n"))
-	}
-	for i := range parts {
-		parts[i] = fmt.Sprintf(partMark, i+1, len(parts)) + "\n" + strings.TrimRight(parts[i], "\n ")
 	}
 	return parts
 }

@@ -1,0 +1,247 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/qualbot/qualbot/bot"
+	"github.com/qualbot/qualbot/index"
+	"github.com/qualbot/qualbot/knowledge"
+)
+
+var (
+	testIndexOnce sync.Once
+	testIndex     *index.Index
+	testIndexErr  error
+)
+
+// mustIndex returns the real index over testdata/kb, built once per test binary.
+func mustIndex(t *testing.T) *index.Index {
+	t.Helper()
+	testIndexOnce.Do(func() {
+		kb, err := knowledge.Load(os.DirFS("testdata/kb"))
+		if err != nil {
+			testIndexErr = err
+			return
+		}
+		testIndex, testIndexErr = index.Build(kb)
+	})
+	if testIndexErr != nil {
+		t.Fatal(testIndexErr)
+	}
+	return testIndex
+}
+
+func newAnswerer(t *testing.T) *bot.Answerer {
+	ix := mustIndex(t)
+	return &bot.Answerer{Searcher: ix, Base: ix.Base, ToTraditional: index.ToTraditional, Prefix: "资质"}
+}
+
+func TestAnswer(t *testing.T) {
+	a := newAnswerer(t)
+	for _, test := range []struct {
+		question string
+		kind     bot.ReplyKind
+		want     []string
+	}{
+		{"帮助", bot.KindHelp, []string{"例如", "“资质”开头"}},
+		{"/help", bot.KindHelp, []string{"例如"}},
+		{"幫助", bot.KindHelp, []string{"例如", "資質"}},
+		{"直播带货的小程序要什么资质", bot.KindAnswer, []string{"【社交-直播】", "以下3项任选1项", "支持直播：是", "官方类目表为准"}},
+		{"直播帶貨要什麼資質", bot.KindAnswer, []string{"【社交-直播】", "資質要求", "以下3項任選1項"}},
+		{"社交", bot.KindChoices, []string{"1. 社交-", "回复序号查看详情"}},
+		{"文网文", bot.KindAnswer, []string{"《网络文化经营许可证》", "需要它的类目（2个）：文娱-音乐、文娱-动漫"}},
+		{"我已经有视听许可证了，能做社交直播吗", bot.KindCheck, []string{"已有：《信息网络传播视听节目许可证》", "满足该类目的资质要求"}},
+		{"今天天气怎么样", bot.KindDecline, []string{"帮助"}},
+	} {
+		t.Run(test.question, func(t *testing.T) {
+			rep, _, err := a.Answer(context.Background(), test.question)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := rep.Text()
+			if rep.Kind != test.kind {
+				t.Fatalf("Answer(%q) kind = %s, want %s:\n%s", test.question, rep.Kind, test.kind, text)
+			}
+			for _, w := range test.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("Answer(%q) =\n%s\nwant %q", test.question, text, w)
+				}
+			}
+			for i, p := range rep.Parts {
+				if n := len([]rune(p)); n > bot.DefaultMaxRunes {
+					t.Errorf("part %d has %d runes, more than one screen (%d)", i+1, n, bot.DefaultMaxRunes)
+				}
+			}
+		})
+	}
+}
+
+// searchFunc injects a failing search.
+type searchFunc func(ctx context.Context, q string, n int) (knowledge.Result, error)
+
+func (f searchFunc) Search(ctx context.Context, q string, n int) (knowledge.Result, error) {
+	return f(ctx, q, n)
+}
+
+func TestAnswer_SearchError(t *testing.T) {
+	a := &bot.Answerer{Searcher: searchFunc(func(context.Context, string, int) (knowledge.Result, error) {
+		return knowledge.Result{}, errors.New("index: closed")
+	})}
+	_, _, err := a.Answer(context.Background(), "EDI")
+	if err == nil || !strings.Contains(err.Error(), "index: closed") {
+		t.Errorf("err = %v, want the search error wrapped", err)
+	}
+	if err := a.Handle(context.Background(), &recorder{}, bot.Message{Text: "EDI"}); err == nil {
+		t.Errorf("Handle: err = nil, want the error for ReplyOnError")
+	}
+}
+
+func TestHandle_FollowUps(t *testing.T) {
+	a := newAnswerer(t)
+	a.FollowUps = bot.NewFollowUps(5*time.Minute, 100)
+	t0 := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	type msg struct {
+		chat, sender, text string
+		at                 time.Duration
+		want               string
+	}
+	for _, test := range []struct {
+		name string
+		msgs []msg
+	}{
+		{"pick", []msg{{"c", "a", "社交", 0, "回复序号"}, {"c", "a", "2", time.Minute, "【社交-"}}},
+		{"pick twice", []msg{{"c", "a", "社交", 0, "回复序号"}, {"c", "a", "1", 0, "【社交-"}, {"c", "a", "3", 0, "【社交-"}}},
+		{"out of range", []msg{{"c", "a", "社交", 0, "回复序号"}, {"c", "a", "9", 0, "请回复1到"}}},
+		{"another sender in the group", []msg{{"g", "a", "社交", 0, "回复序号"}, {"g", "b", "1", 0, "没有对应的列表"}}},
+		{"the same sender in another chat", []msg{{"g", "a", "社交", 0, "回复序号"}, {"h", "a", "1", 0, "没有对应的列表"}}},
+		{"expired", []msg{{"c", "a", "社交", 0, "回复序号"}, {"c", "a", "1", 6 * time.Minute, "没有对应的列表"}}},
+		{"a new question forgets the list", []msg{{"c", "a", "社交", 0, "回复序号"}, {"c", "a", "文网文", 0, "网络文化"}, {"c", "a", "1", 0, "没有对应的列表"}}},
+		{"help keeps the list", []msg{{"c", "a", "社交", 0, "回复序号"}, {"c", "a", "帮助", 0, "例如"}, {"c", "a", "1", 0, "【社交-"}}},
+		{"traditional list, traditional pick", []msg{{"c", "a", "社交類目", 0, "回覆序號"}, {"c", "a", "1", 0, "資質"}}},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			a.FollowUps = bot.NewFollowUps(5*time.Minute, 100)
+			for i, m := range test.msgs {
+				rec := &recorder{}
+				err := a.Handle(context.Background(), rec, bot.Message{Chat: m.chat, Sender: m.sender, Text: m.text, Time: t0.Add(m.at)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := strings.Join(rec.replies, "\n"); !strings.Contains(got, m.want) {
+					t.Fatalf("message %d %q: reply =\n%s\nwant %q", i+1, m.text, got, m.want)
+				}
+			}
+		})
+	}
+}
+
+func TestFollowUps_Bound(t *testing.T) {
+	f := bot.NewFollowUps(time.Minute, 3)
+	t0 := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	for i, k := range []string{"a", "b", "c", "d", "e"} {
+		f.Put(k, bot.Pending{}, t0.Add(time.Duration(i)*time.Second))
+	}
+	if n := f.Len(); n != 3 {
+		t.Errorf("Len() = %d, want 3", n)
+	}
+	for k, want := range map[string]bool{"a": false, "b": false, "c": true, "d": true, "e": true} {
+		if _, ok := f.Get(k, t0.Add(5*time.Second)); ok != want {
+			t.Errorf("Get(%q) ok = %v, want %v (the oldest go first)", k, ok, want)
+		}
+	}
+	if _, ok := f.Get("e", t0.Add(2*time.Minute)); ok {
+		t.Errorf("Get after the TTL: ok = true, want false")
+	}
+}
+
+func TestHandle_Unanswered(t *testing.T) {
+	t0 := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	for _, test := range []struct {
+		name       string
+		withSender bool
+		m          bot.Message
+		want       map[string]string
+	}{
+		{"group, no user id", false, bot.Message{InGroup: true, Chat: "@@g", Sender: "@u", SenderName: "小明", Identity: "小明备注", Text: "怎么做红烧肉", Time: t0},
+			map[string]string{"chat": "group", "question": "怎么做红烧肉", "time": "2026-11-25T09:00:00Z"}},
+		{"dm with sender configured", true, bot.Message{Chat: "@u", Sender: "@u", Identity: "小明备注", Text: "今天天气怎么样", Time: t0},
+			map[string]string{"chat": "direct", "question": "今天天气怎么样", "sender": "小明备注"}},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "unanswered.jsonl")
+			a := newAnswerer(t)
+			a.Unanswered = &bot.UnansweredLog{Path: path, WithSender: test.withSender}
+			if err := a.Handle(context.Background(), &recorder{}, test.m); err != nil {
+				t.Fatal(err)
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got map[string]string
+			if err := json.Unmarshal(data, &got); err != nil {
+				t.Fatalf("%s: %v", data, err)
+			}
+			for k, v := range test.want {
+				if got[k] != v {
+					t.Errorf("%s = %q, want %q (line %s)", k, got[k], v, data)
+				}
+			}
+			if !test.withSender {
+				for _, id := range []string{"@u", "小明", "@@g"} {
+					if strings.Contains(string(data), id) {
+						t.Errorf("line %s holds user id %q", data, id)
+					}
+				}
+			}
+		})
+	}
+	t.Run("answered questions are not logged", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "unanswered.jsonl")
+		a := newAnswerer(t)
+		a.Unanswered = &bot.UnansweredLog{Path: path}
+		if err := a.Handle(context.Background(), &recorder{}, bot.Message{Text: "文网文"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(path); !os.IsNotExist(err) {
+			t.Errorf("log exists after an answered question (err = %v)", err)
+		}
+	})
+	t.Run("a failed write does not stop the reply", func(t *testing.T) {
+		a := newAnswerer(t)
+		a.Unanswered = &bot.UnansweredLog{Path: filepath.Join(t.TempDir(), "missing-dir", "unanswered.jsonl")}
+		rec := &recorder{}
+		if err := a.Handle(context.Background(), rec, bot.Message{Text: "怎么做红烧肉"}); err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.replies) != 1 || !strings.Contains(rec.replies[0], "帮助") {
+			t.Errorf("replies = %q, want the decline", rec.replies)
+		}
+	})
+	t.Run("bounded size", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "unanswered.jsonl")
+		l := &bot.UnansweredLog{Path: path, Max: 1000}
+		for range 100 {
+			if err := l.Record(bot.Message{Time: t0}, "一个答不上来的问题"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, p := range []string{path, path + ".1"} {
+			fi, err := os.Stat(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Size() > 1000 {
+				t.Errorf("%s is %d bytes, want at most 1000", filepath.Base(p), fi.Size())
+			}
+		}
+	})
+}

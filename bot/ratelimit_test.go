@@ -1,0 +1,92 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/qualbot/qualbot/bot"
+)
+
+// A step sends n messages at one moment (offset from the start).
+type step struct {
+	at     time.Duration
+	chat   string
+	sender string
+	owner  bool
+	n      int
+}
+
+func TestRateLimit(t *testing.T) {
+	const notice = "稍后再试"
+	t0 := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	limits := func() *bot.RateLimit {
+		return &bot.RateLimit{
+			Sender: bot.Bucket{Every: 10 * time.Second, Burst: 3},
+			Chat:   bot.Bucket{Every: 5 * time.Second, Burst: 5},
+			Global: bot.Bucket{Every: time.Second, Burst: 8},
+		}
+	}
+	for _, test := range []struct {
+		name        string
+		steps       []step
+		wantAnswers int
+		wantNotices int
+	}{
+		{"within the burst", []step{{chat: "a", sender: "a", n: 3}}, 3, 0},
+		{"a flood gets one notice", []step{{chat: "a", sender: "a", n: 20}}, 3, 1},
+		{"the bucket refills", []step{{chat: "a", sender: "a", n: 5}, {at: 30 * time.Second, chat: "a", sender: "a", n: 5}}, 6, 2},
+		{"the owner is never limited", []step{{chat: "o", sender: "o", owner: true, n: 20}}, 20, 0},
+		{"a busy group: per-chat bucket", []step{
+			{chat: "g", sender: "x", n: 3}, {chat: "g", sender: "y", n: 3}, {chat: "g", sender: "z", n: 3},
+		}, 5, 1},
+		{"many chats: the global budget", []step{
+			{chat: "1", sender: "1", n: 3}, {chat: "2", sender: "2", n: 3}, {chat: "3", sender: "3", n: 3}, {chat: "4", sender: "4", n: 3},
+		}, 8, 1},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			h := bot.Chain(echo, limits().Middleware)
+			rec := &recorder{}
+			for _, s := range test.steps {
+				for i := range s.n {
+					m := bot.Message{Chat: s.chat, Sender: s.sender, Owner: s.owner, Text: fmt.Sprint("q", i), Time: t0.Add(s.at)}
+					if err := h(context.Background(), rec, m); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			notices := 0
+			for _, r := range rec.replies {
+				if strings.Contains(r, notice) {
+					notices++
+				}
+			}
+			if answers := len(rec.replies) - notices; answers != test.wantAnswers || notices != test.wantNotices {
+				t.Errorf("got %d answers and %d notices, want %d and %d: %q", answers, notices, test.wantAnswers, test.wantNotices, rec.replies)
+			}
+		})
+	}
+}
+
+// TestRateLimit_MaxKeys shows that the per-sender state stays bounded: with
+// room for 10 senders, 1000 senders still get their answers.
+func TestRateLimit_MaxKeys(t *testing.T) {
+	rl := &bot.RateLimit{Sender: bot.Bucket{Every: time.Minute, Burst: 1}, MaxKeys: 10}
+	h := bot.Chain(echo, rl.Middleware)
+	rec := &recorder{}
+	t0 := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	for i := range 1000 {
+		m := bot.Message{Chat: fmt.Sprint(i), Sender: fmt.Sprint(i), Text: "q", Time: t0.Add(time.Duration(i) * time.Millisecond)}
+		if err := h(context.Background(), rec, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(rec.replies) != 1000 || strings.Contains(strings.Join(rec.replies, ""), "稍后再试") {
+		t.Errorf("got %d replies, want 1000 answers", len(rec.replies))
+	}
+	if n := rl.Tracked(); n > 10 {
+		t.Errorf("tracking %d senders and chats, want at most 10", n)
+	}
+}

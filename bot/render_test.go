@@ -1,0 +1,256 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/qualbot/qualbot/knowledge"
+)
+
+var (
+	licAV   = &knowledge.Licence{Name: "《信息网络传播视听节目许可证》", Short: []string{"视听许可证"}, Issuer: "国家广播电视总局", About: "通过互联网提供视听节目服务的许可证。"}
+	licReg  = &knowledge.Licence{Name: "《全国网络视听平台信息登记管理系统》"}
+	licCode = &knowledge.Licence{Name: "《统一社会信用代码》"}
+	licNote = &knowledge.Licence{Name: "《情况说明函件》"}
+	licBiz  = &knowledge.Licence{Name: "《营业执照》"}
+	src     = []knowledge.Source{
+		{Seed: "000_a2b7fccfaf7de460.txt", Date: "2020-12-11"},
+		{URL: "https://example.org/official", Date: "2026-02-21"},
+	}
+	live = &knowledge.Category{
+		Path:          []string{"社交", "直播"},
+		Subjects:      []knowledge.Subject{knowledge.Enterprise, knowledge.Government},
+		LiveStreaming: true,
+		Requirements: []knowledge.Group{
+			{Pick: 1, Items: []knowledge.Item{
+				{Text: "《信息网络传播视听节目许可证》", Licences: []*knowledge.Licence{licAV}},
+				{Text: "《全国网络视听平台信息登记管理系统》备案", Licences: []*knowledge.Licence{licReg}},
+				{Text: "《统一社会信用代码》 及 《情况说明函件》（适用于政府主体）", Licences: []*knowledge.Licence{licCode, licNote}},
+			}},
+			{Items: []knowledge.Item{
+				{Text: "《营业执照》", Licences: []*knowledge.Licence{licBiz}},
+				{Text: "两家或以上的合作协议", Material: true},
+			}},
+		},
+		Notes:   []string{"如提供时政信息服务，需补充【时政信息】类目"},
+		Sources: src,
+	}
+)
+
+func TestRenderCategory(t *testing.T) {
+	for _, test := range []struct {
+		name string
+		c    *knowledge.Category
+		want []string // in this order
+		not  []string
+	}{
+		{
+			name: "groups, notes, live streaming, newest source last",
+			c:    live,
+			want: []string{"【社交-直播】\n", "可申请主体：企业、政府（个人主体不可申请）", "以下3项任选1项：\n1. 《信息网络传播视听节目许可证》\n2. ",
+				"另需全部提供：\n· 《营业执照》\n· 两家或以上的合作协议", "说明：\n· 如提供时政信息服务", "支持直播：是",
+				"来源：https://example.org/official（2026-02-21）。", "请以微信公众平台当前的官方类目表为准"},
+			not: []string{"000_a2b7fccfaf7de460.txt"},
+		},
+		{
+			name: "no requirement, open to individuals",
+			c: &knowledge.Category{Path: []string{"工具", "记账"}, Subjects: []knowledge.Subject{knowledge.Individual, knowledge.Enterprise},
+				Sources: []knowledge.Source{{Seed: "seed.txt", Accessed: "2026-11-24"}}},
+			want: []string{"【工具-记账】", "可申请主体：个人、企业\n", catNoRequirement, catLiveNo, "来源：seed.txt（2026-11-24查阅）"},
+			not:  []string{catNoIndividual},
+		},
+		{
+			name: "one licence",
+			c: &knowledge.Category{Path: []string{"文娱", "动漫"}, Requirements: []knowledge.Group{{Items: []knowledge.Item{
+				{Text: "《网络文化经营许可证》（经营范围须含有动漫产品）"}}}}},
+			want: []string{"需提供：《网络文化经营许可证》（经营范围须含有动漫产品）"},
+			not:  []string{"来源", "可申请主体"},
+		},
+		{
+			name: "unknown requirements",
+			c:    &knowledge.Category{Path: []string{"内测", "某类目"}, Unknown: true, Notes: []string{"请在公众平台后台查看"}},
+			want: []string{catUnknown, "请在公众平台后台查看"},
+		},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			got := renderCategory(test.c)
+			at := 0
+			for _, w := range test.want {
+				i := strings.Index(got[at:], w)
+				if i < 0 {
+					t.Fatalf("renderCategory() =\n%s\nwant %q after offset %d", got, w, at)
+				}
+				at += i + len(w)
+			}
+			for _, n := range test.not {
+				if strings.Contains(got, n) {
+					t.Errorf("renderCategory() =\n%s\nwant no %q", got, n)
+				}
+			}
+		})
+	}
+}
+
+func TestRenderLicence(t *testing.T) {
+	many := &knowledge.Licence{Name: "《营业执照》", Short: []string{"a", "b", "c", "d", "e", "f", "g"}}
+	for i := range 12 {
+		many.Categories = append(many.Categories, &knowledge.Category{Path: []string{"类", string(rune('A' + i))}})
+	}
+	av := *licAV
+	av.Categories = []*knowledge.Category{live}
+	av.Sources = src
+	for _, test := range []struct {
+		name string
+		l    *knowledge.Licence
+		want []string
+		not  []string
+	}{
+		{"reverse lookup", &av, []string{"《信息网络传播视听节目许可证》\n简称：视听许可证\n发证机关：国家广播电视总局\n通过互联网", "需要它的类目（1个）：社交-直播\n", "来源：https://example.org/official（2026-02-21）。"}, nil},
+		{"no issuer, no category", licReg, []string{licIssuerNone, licNoCategories}, []string{"简称"}},
+		{"long lists are cut", many, []string{"简称：a、b、c、d、e、f\n", "需要它的类目（12个）：类-A、", "类-J等，发送类目名称可查看详情。"}, []string{"、g", "类-K"}},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			got := renderLicence(test.l)
+			for _, w := range test.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("renderLicence() =\n%s\nwant %q", got, w)
+				}
+			}
+			for _, n := range test.not {
+				if strings.Contains(got, n) {
+					t.Errorf("renderLicence() =\n%s\nwant no %q", got, n)
+				}
+			}
+		})
+	}
+}
+
+func TestRenderTopic(t *testing.T) {
+	got := renderTopic(&knowledge.Topic{ID: "备案", Title: "小程序备案", Body: "第一步。\n\n第二步。\n", Sources: src})
+	want := "【小程序备案】\n第一步。\n第二步。\n来源：https://example.org/official（2026-02-21）。"
+	if got != want {
+		t.Errorf("renderTopic() =\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestRenderChoices(t *testing.T) {
+	got := renderChoices([]knowledge.Hit{
+		{Kind: knowledge.KindCategory, Category: live},
+		{Kind: knowledge.KindLicence, Licence: licAV},
+		{Kind: knowledge.KindTopic, Topic: &knowledge.Topic{ID: "备案", Title: "小程序备案"}},
+	})
+	want := "找到几个相近的结果：\n1. 社交-直播（类目）\n2. 《信息网络传播视听节目许可证》（资质）\n3. 小程序备案（流程）\n回复序号查看详情。"
+	if got != want {
+		t.Errorf("renderChoices() =\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestRenderCheck(t *testing.T) {
+	for _, test := range []struct {
+		name string
+		have []*knowledge.Licence
+		said string
+		want []string
+		not  []string
+	}{
+		{
+			name: "nothing the category names",
+			said: "ICP备案",
+			want: []string{"【社交-直播】对照你已有的资质：\n已有：ICP备案\n还缺：\n以下3项任选1项：\n1. 《信息网络传播视听节目许可证》", "· 《营业执照》", "还需准备的材料：\n· 两家或以上的合作协议", "“ICP备案”不在该类目的资质要求里。"},
+		},
+		{
+			name: "one of the pick group",
+			have: []*knowledge.Licence{licAV},
+			want: []string{"已有：《信息网络传播视听节目许可证》", "还缺：\n· 《营业执照》"},
+			not:  []string{"任选", "不在该类目"},
+		},
+		{
+			name: "both parts of an item joined by 及",
+			have: []*knowledge.Licence{licCode, licNote, licBiz},
+			want: []string{checkDone, "还需准备的材料：\n· 两家或以上的合作协议"},
+			not:  []string{"还缺"},
+		},
+		{
+			name: "half of an item joined by 及, and an unrelated licence",
+			have: []*knowledge.Licence{licCode, licBiz, {Name: "《网络文化经营许可证》"}},
+			want: []string{"还缺：\n以下3项任选1项：", "《网络文化经营许可证》不在该类目的资质要求里。"},
+			not:  []string{checkDone},
+		},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			got := renderCheck(live, test.have, test.said)
+			for _, w := range test.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("renderCheck() =\n%s\nwant %q", got, w)
+				}
+			}
+			for _, n := range test.not {
+				if strings.Contains(got, n) {
+					t.Errorf("renderCheck() =\n%s\nwant no %q", got, n)
+				}
+			}
+		})
+	}
+}
+
+func TestSplit(t *testing.T) {
+	long := strings.Repeat("这是一句很长的说明，", 30) + "结束。"
+	for _, test := range []struct {
+		name      string
+		text      string
+		max       int
+		wantParts int
+	}{
+		{"fits", "短回复\n第二行", 100, 1},
+		{"lines", strings.Repeat("一行文字有十个字啊。\n", 30), 100, 4},
+		{"one long line", long, 100, 4},
+		{"no punctuation", strings.Repeat("字", 250), 100, 3},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			parts := split(test.text, test.max)
+			if len(parts) != test.wantParts {
+				t.Fatalf("split() = %d parts, want %d:\n%s", len(parts), test.wantParts, strings.Join(parts, "\n---\n"))
+			}
+			var joined strings.Builder
+			for i, p := range parts {
+				if n := utf8.RuneCountInString(p); n > test.max {
+					t.Errorf("part %d has %d runes, want at most %d", i+1, n, test.max)
+				}
+				body := p
+				if len(parts) > 1 {
+					mark := strings.SplitN(p, "\n", 2)
+					if want := "（" + itoa(i+1) + "/" + itoa(len(parts)) + "）"; mark[0] != want {
+						t.Errorf("part %d starts %q, want %q", i+1, mark[0], want)
+					}
+					body = mark[1]
+				}
+				joined.WriteString(body)
+			}
+			// Nothing is lost: the parts hold every character of the text.
+			if strip(joined.String()) != strip(test.text) {
+				t.Errorf("parts lose text:\n got %q\nwant %q", strip(joined.String()), strip(test.text))
+			}
+		})
+	}
+}
+
+func itoa(i int) string { return string(rune('0' + i)) }
+
+func strip(s string) string { return strings.NewReplacer("\n", "", " ", "").Replace(s) }
+
+func TestChoiceNumber(t *testing.T) {
+	for _, test := range []struct {
+		in   string
+		want int
+		ok   bool
+	}{
+		{"2", 2, true}, {" 3 ", 3, true}, {"２", 2, true}, {"1.", 1, true}, {"4、", 4, true},
+		{"12", 12, true}, {"123", 0, false}, {"二", 0, false}, {"2个", 0, false}, {"", 0, false}, {"EDI", 0, false},
+	} {
+		n, ok := choiceNumber(test.in)
+		if n != test.want || ok != test.ok {
+			t.Errorf("choiceNumber(%q) = %d, %v; want %d, %v", test.in, n, ok, test.want, test.ok)
+		}
+	}
+}
