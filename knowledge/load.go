@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
@@ -28,6 +29,7 @@ type LoadError struct {
 	Err error
 }
 
+// Error formats the problem as file:line: message, the form editors jump to.
 func (e *LoadError) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
@@ -35,6 +37,7 @@ func (e *LoadError) Error() string {
 	return fmt.Sprintf("%s: %v", e.File, e.Err)
 }
 
+// Unwrap returns the problem without its position.
 func (e *LoadError) Unwrap() error { return e.Err }
 
 // Load reads every *.yaml file below the root of fsys, in name order, and
@@ -202,7 +205,7 @@ func decodeDocs(data []byte) (docs []*yaml.Node, err error) {
 			err = fmt.Errorf("yaml: %v", r)
 		}
 	}()
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
 		var doc yaml.Node
 		if err := dec.Decode(&doc); err == io.EOF {
