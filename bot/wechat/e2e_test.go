@@ -304,3 +304,58 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// TestSendQueue checks the send queue against the fake server: a failed
+// send is retried once, a second failure drops that message and the queue
+// goes on, long replies are split, and sends are spaced by the interval.
+func TestSendQueue(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	fake := newFakeWeChat(t)
+	fake.setScan("201", "200")
+	const interval = 30 * time.Millisecond
+	echo := func(ctx context.Context, r bot.Replier, m bot.Message) error {
+		return r.Reply(ctx, m.Text)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	done := start(runCtx, wechat.Config{
+		LoginFile:     filepath.Join(t.TempDir(), "login.json"),
+		SendInterval:  interval,
+		SendJitter:    time.Millisecond,
+		MaxReplyRunes: 10,
+		Transport:     fake,
+	}, echo)
+	waitFor(ctx, t, "the first synccheck", func() bool { return fake.count("/cgi-bin/mmwebwx-bin/synccheck") > 0 })
+
+	now := time.Now()
+	fake.failSends(1)
+	fake.push(textMsg(1, "@bob0001", selfUser, "一", now))
+	waitUntil(ctx, t, fake, func(s []sentMsg) bool { return len(s) == 1 })
+	fake.failSends(2)
+	fake.push(textMsg(2, "@bob0001", selfUser, "二", now))
+	waitFor(ctx, t, "two failed attempts", func() bool { return len(fake.sendAttempts()) == 4 })
+	fake.push(textMsg(3, "@bob0001", selfUser, "三三三三三三三三三三\n四四四四", now))
+	sent := waitUntil(ctx, t, fake, func(s []sentMsg) bool { return len(s) == 3 })
+	stop()
+	if err := wait(ctx, done); err != nil {
+		t.Fatal(err)
+	}
+
+	var got []string
+	for _, s := range sent {
+		got = append(got, s.Content)
+	}
+	if want := "一|三三三三三三三三三三|四四四四"; strings.Join(got, "|") != want {
+		t.Errorf("sent %q, want %q (二 dropped after two failures, 三 split)", got, want)
+	}
+	at := fake.sendAttempts()
+	if len(at) != 6 {
+		t.Errorf("send attempts = %d, want 6", len(at))
+	}
+	for i := 1; i < len(at); i++ {
+		if gap := at[i].Sub(at[i-1]); gap < interval {
+			t.Errorf("attempt %d came %v after the previous one, want at least %v", i, gap, interval)
+		}
+	}
+}

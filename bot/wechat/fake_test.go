@@ -27,6 +27,8 @@ type fakeWeChat struct {
 	syncKey  int
 	nextID   int
 	sent     []sentMsg
+	failSend int                 // webwxsendmsg calls still to fail
+	attempts []time.Time         // every webwxsendmsg call
 	calls    map[string]int      // path → count
 	cookies  []map[string]string // cookies on each synccheck
 	uuids    int
@@ -183,6 +185,13 @@ func (f *fakeWeChat) serve(w http.ResponseWriter, r *http.Request) {
 			f.t.Errorf("webwxsendmsg: type %d from %q", body.Msg.Type, body.Msg.FromUserName)
 		}
 		f.mu.Lock()
+		f.attempts = append(f.attempts, time.Now())
+		if f.failSend > 0 {
+			f.failSend--
+			f.mu.Unlock()
+			writeJSON(w, map[string]any{"BaseResponse": map[string]any{"Ret": 1205, "ErrMsg": ""}})
+			return
+		}
 		id := fmt.Sprintf("50000000000000%04d", f.nextID)
 		f.nextID++
 		f.sent = append(f.sent, sentMsg{To: body.Msg.ToUserName, Content: body.Msg.Content, MsgID: id})
@@ -250,6 +259,19 @@ func (f *fakeWeChat) poke() {
 	case f.wake <- struct{}{}:
 	default:
 	}
+}
+
+// failSends makes the next n webwxsendmsg calls fail.
+func (f *fakeWeChat) failSends(n int) {
+	f.mu.Lock()
+	f.failSend = n
+	f.mu.Unlock()
+}
+
+func (f *fakeWeChat) sendAttempts() []time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]time.Time(nil), f.attempts...)
 }
 
 func (f *fakeWeChat) setScan(codes ...string) {
