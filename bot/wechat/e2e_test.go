@@ -359,3 +359,86 @@ func TestSendQueue(t *testing.T) {
 		}
 	}
 }
+
+// TestHotLoginRejected: when WeChat rejects the saved session, the adapter
+// falls back to a QR scan, and the new session polls with its own sync key,
+// not the stale one from the file (openwechat keeps it when the same bot
+// retries; see openwechat issue #430).
+func TestHotLoginRejected(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	fake := newFakeWeChat(t)
+	loginFile := filepath.Join(t.TempDir(), "login.json")
+	echo := func(ctx context.Context, r bot.Replier, m bot.Message) error { return r.Reply(ctx, "收到") }
+	cfg := wechat.Config{LoginFile: loginFile, SendInterval: time.Millisecond, SendJitter: time.Millisecond, Transport: fake}
+
+	// A first session, saved to the login file after one sync.
+	fake.setScan("201", "200")
+	runCtx, stop := context.WithCancel(ctx)
+	done := start(runCtx, cfg, echo)
+	waitFor(ctx, t, "the first synccheck", func() bool { return fake.count("/cgi-bin/mmwebwx-bin/synccheck") > 0 })
+	fake.push(textMsg(1, "@bob0001", selfUser, "你好", time.Now()))
+	waitUntil(ctx, t, fake, func(s []sentMsg) bool { return len(s) == 1 })
+	stop()
+	if err := wait(ctx, done); err != nil {
+		t.Fatal(err)
+	}
+
+	// WeChat rejects the saved session; the operator scans again.
+	fake.failInit(1)
+	fake.setScan("201", "200")
+	out := &syncBuffer{}
+	cfg.Out = out
+	checks := len(fake.syncCheckKeys())
+	runCtx, stop = context.WithCancel(ctx)
+	defer stop()
+	done = start(runCtx, cfg, echo)
+	waitFor(ctx, t, "a synccheck after the scan", func() bool { return len(fake.syncCheckKeys()) > checks })
+	if got, want := fake.syncCheckKeys()[checks], "1_121|2_221"; got != want { // the stale key from the file is 1_111|2_211
+		t.Errorf("first synccheck after the fallback scan used synckey %s, want the new session's %s", got, want)
+	}
+	wantLines(t, out.String(), "正在使用登录文件", "免扫码登录失败", "请用微信扫码", "已扫码", "已登录: "+selfNick, "登录信息已保存到")
+	fake.push(textMsg(2, "@bob0001", selfUser, "还在吗", time.Now()))
+	waitUntil(ctx, t, fake, func(s []sentMsg) bool { return len(s) == 2 })
+	stop()
+	if err := wait(ctx, done); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestReconnect: polling errors in a row are backed off, then the session is
+// dropped and hot-logged-in again, with no QR code, and answering goes on.
+func TestReconnect(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	fake := newFakeWeChat(t)
+	fake.setScan("201", "200")
+	out := &syncBuffer{}
+	echo := func(ctx context.Context, r bot.Replier, m bot.Message) error { return r.Reply(ctx, "收到："+m.Text) }
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	done := start(runCtx, wechat.Config{
+		LoginFile:    filepath.Join(t.TempDir(), "login.json"),
+		SendInterval: time.Millisecond,
+		SendJitter:   time.Millisecond,
+		RetryBackoff: time.Millisecond,
+		Out:          out,
+		Transport:    fake,
+	}, echo)
+	waitFor(ctx, t, "the first synccheck", func() bool { return fake.count("/cgi-bin/mmwebwx-bin/synccheck") > 0 })
+	fake.failSyncChecks("1205", "1205", "1205", "1205", "1205")
+	waitFor(ctx, t, "a second webwxinit", func() bool { return fake.count("/cgi-bin/mmwebwx-bin/webwxinit") == 2 })
+	fake.push(textMsg(1, "@bob0001", selfUser, "你好", time.Now()))
+	sent := waitUntil(ctx, t, fake, func(s []sentMsg) bool { return len(s) == 1 })
+	if sent[0].Content != "收到：你好" {
+		t.Errorf("sent %q after reconnecting", sent[0].Content)
+	}
+	if n := fake.count("/jslogin"); n != 1 {
+		t.Errorf("jslogin calls = %d, want 1 (reconnect by hot login)", n)
+	}
+	wantLines(t, out.String(), "已登录: "+selfNick, "与微信的连接中断", "正在使用登录文件", "已登录: "+selfNick)
+	stop()
+	if err := wait(ctx, done); err != nil {
+		t.Fatal(err)
+	}
+}

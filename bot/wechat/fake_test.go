@@ -29,6 +29,9 @@ type fakeWeChat struct {
 	sent     []sentMsg
 	failSend int                 // webwxsendmsg calls still to fail
 	attempts []time.Time         // every webwxsendmsg call
+	initFail int                 // webwxinit calls still to reject with Ret 1101
+	syncFail []string            // retcodes for the next synccheck calls
+	syncKeys []string            // synckey of each synccheck
 	calls    map[string]int      // path → count
 	cookies  []map[string]string // cookies on each synccheck
 	uuids    int
@@ -120,6 +123,9 @@ func (f *fakeWeChat) serve(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("client-version") == "" || r.Header.Get("extspam") == "" {
 			f.t.Errorf("login page without the desktop headers")
 		}
+		f.mu.Lock()
+		f.syncKey += 10 // a new session starts from a new sync key
+		f.mu.Unlock()
 		http.SetCookie(w, &http.Cookie{Name: "wxsid", Value: "sid", Domain: "wx.qq.com", Path: "/"})
 		http.SetCookie(w, &http.Cookie{Name: "wxuin", Value: "1234567", Domain: "wx.qq.com", Path: "/"})
 		http.SetCookie(w, &http.Cookie{Name: "webwx_data_ticket", Value: "ticket", Domain: "qq.com", Path: "/"})
@@ -127,8 +133,15 @@ func (f *fakeWeChat) serve(w http.ResponseWriter, r *http.Request) {
 			`<wxuin>1234567</wxuin><pass_ticket>pt</pass_ticket><isgrayscale>1</isgrayscale></error>`)
 	case host == "wx.qq.com" && path == "/cgi-bin/mmwebwx-bin/webwxinit":
 		f.mu.Lock()
-		key := f.syncKey
+		key, fail := f.syncKey, f.initFail > 0
+		if fail {
+			f.initFail--
+		}
 		f.mu.Unlock()
+		if fail {
+			writeJSON(w, map[string]any{"BaseResponse": map[string]any{"Ret": 1101, "ErrMsg": ""}})
+			return
+		}
 		writeJSON(w, map[string]any{
 			"BaseResponse": map[string]any{"Ret": 0, "ErrMsg": ""},
 			"User":         map[string]any{"Uin": 1234567, "UserName": selfUser, "NickName": selfNick},
@@ -212,7 +225,16 @@ func (f *fakeWeChat) synccheck(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	f.cookies = append(f.cookies, cookies)
+	f.syncKeys = append(f.syncKeys, r.URL.Query().Get("synckey"))
+	var fail string
+	if len(f.syncFail) > 0 {
+		fail, f.syncFail = f.syncFail[0], f.syncFail[1:]
+	}
 	f.mu.Unlock()
+	if fail != "" {
+		fmt.Fprintf(w, `window.synccheck={retcode:"%s",selector:"0"}`, fail)
+		return
+	}
 	t := time.NewTimer(20 * time.Millisecond)
 	defer t.Stop()
 	for {
@@ -266,6 +288,27 @@ func (f *fakeWeChat) failSends(n int) {
 	f.mu.Lock()
 	f.failSend = n
 	f.mu.Unlock()
+}
+
+// failInit makes the next n webwxinit calls fail with Ret 1101.
+func (f *fakeWeChat) failInit(n int) {
+	f.mu.Lock()
+	f.initFail = n
+	f.mu.Unlock()
+}
+
+// failSyncChecks makes the next synccheck calls answer these retcodes.
+func (f *fakeWeChat) failSyncChecks(retcodes ...string) {
+	f.mu.Lock()
+	f.syncFail = retcodes
+	f.mu.Unlock()
+	f.poke()
+}
+
+func (f *fakeWeChat) syncCheckKeys() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.syncKeys...)
 }
 
 func (f *fakeWeChat) sendAttempts() []time.Time {

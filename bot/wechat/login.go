@@ -105,10 +105,10 @@ func (r *runner) tryLogin(ctx context.Context, hot bool) (*session, error) {
 		if failures >= syncFailuresBeforeReconnect {
 			return fmt.Errorf("polling failed %d times in a row: %w", failures, err)
 		}
-		d := backoff(failures)
+		d := r.backoff(failures)
 		var ret openwechat.Ret
 		if errors.As(err, &ret) && ret == 1205 { // operate too often
-			d = max(d, jittered(backoffMax/2))
+			d = max(d, jittered(min(backoffMax/2, 30*r.cfg.RetryBackoff)))
 		}
 		r.log.Warn("polling failed, backing off", "in", d.Round(1e6), "failures", failures, "err", err)
 		sleep(botCtx, d)
@@ -136,6 +136,9 @@ func (r *runner) tryLogin(ctx context.Context, hot bool) (*session, error) {
 	// not written again; reading them here does not race with polling.
 	me := b.Storage.Response.User
 	fmt.Fprintf(out, statusLoggedIn+"\n", me.NickName)
+	if !hot {
+		fmt.Fprintf(out, statusSaved+"\n", r.cfg.LoginFile)
+	}
 	r.ready = true
 	r.log.Info("logged in", "hot", hot)
 	return &session{bot: b, cancel: cancel, conn: &conn{

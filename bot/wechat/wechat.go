@@ -37,6 +37,9 @@ type Config struct {
 	LoginAttempts int
 	// DrainTimeout bounds how long shutdown waits for queued replies.
 	DrainTimeout time.Duration
+	// RetryBackoff is the first wait after a polling or login error; it
+	// doubles with each further error in a row, up to a minute, plus jitter.
+	RetryBackoff time.Duration
 	// Out receives the QR code and the login status lines (the operator's
 	// terminal). Nil discards them.
 	Out io.Writer
@@ -57,17 +60,15 @@ const (
 	DefaultQueueSize     = 100
 	DefaultLoginAttempts = 3
 	DefaultDrainTimeout  = 5 * time.Second
+	DefaultRetryBackoff  = time.Second
 )
 
 // syncFailuresBeforeReconnect is how many polling errors in a row make the
 // adapter drop the session and hot-login again.
 const syncFailuresBeforeReconnect = 5
 
-// Back-off bounds for polling errors and reconnects.
-const (
-	backoffMin = time.Second
-	backoffMax = time.Minute
-)
+// backoffMax caps the wait between retries.
+const backoffMax = time.Minute
 
 func (c Config) withDefaults() Config {
 	if c.SendInterval == 0 {
@@ -87,6 +88,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.DrainTimeout == 0 {
 		c.DrainTimeout = DefaultDrainTimeout
+	}
+	if c.RetryBackoff == 0 {
+		c.RetryBackoff = DefaultRetryBackoff
 	}
 	if c.Out == nil {
 		c.Out = io.Discard
@@ -226,7 +230,7 @@ func (r *runner) serve(ctx context.Context) error {
 				return err
 			}
 			failures++
-			d := backoff(failures)
+			d := r.backoff(failures)
 			r.log.Warn("login failed, retrying", "in", d.Round(time.Millisecond), "err", err)
 			if !sleep(ctx, d) {
 				return nil
@@ -249,7 +253,7 @@ func (r *runner) serve(ctx context.Context) error {
 		}
 		fmt.Fprintln(r.cfg.Out, statusReconnect)
 		r.log.Warn("session lost, reconnecting", "err", reason)
-		if !sleep(ctx, jittered(backoffMin)) {
+		if !sleep(ctx, jittered(r.cfg.RetryBackoff)) {
 			return nil
 		}
 	}
@@ -318,9 +322,9 @@ func (r *runner) onMessage(msg *openwechat.Message) {
 }
 
 // backoff returns the delay before retry number n (from 1): exponential from
-// backoffMin, capped at backoffMax, with jitter.
-func backoff(n int) time.Duration {
-	d := backoffMin
+// RetryBackoff, capped at backoffMax, with jitter.
+func (r *runner) backoff(n int) time.Duration {
+	d := r.cfg.RetryBackoff
 	for i := 1; i < n && d < backoffMax; i++ {
 		d *= 2
 	}
