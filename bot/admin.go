@@ -66,8 +66,10 @@ func (a *Admin) Middleware(next HandlerFunc) HandlerFunc {
 			return next(ctx, r, m)
 		}
 		if m.InGroup || !a.IsAdmin(m) {
+			noteOutcome(ctx, OutcomeRefused)
 			return r.Reply(ctx, replyNotAdmin)
 		}
+		noteOutcome(ctx, OutcomeAdmin)
 		var text string
 		if cmd == "/reindex" {
 			text = a.reindex(ctx)

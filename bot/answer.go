@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -104,6 +105,9 @@ func (a *Answerer) Answer(ctx context.Context, question string) (Reply, knowledg
 	if len(res.Hits) == 0 || res.Decision == knowledge.None || res.Decision == "" {
 		return a.finish(Reply{Kind: KindDecline}, replyDecline, res.Traditional), res, nil
 	}
+	if l := a.askedCategoriesOf(q); l != nil {
+		return a.finish(Reply{Kind: KindAnswer}, renderLicence(l), res.Traditional), res, nil
+	}
 	if top := res.Hits[0]; top.Kind == knowledge.KindCategory {
 		if have, said, ok := a.possessed(q); ok {
 			return a.finish(Reply{Kind: KindCheck}, renderCheck(top.Category, have, said), res.Traditional), res, nil
@@ -128,6 +132,32 @@ func closeHits(hits []knowledge.Hit) []knowledge.Hit {
 		}
 	}
 	return out
+}
+
+// categoryQuestions are the words with which a user asks which categories a
+// licence opens: "有文网文能选哪些类目".
+var categoryQuestions = []string{"哪些类目", "什么类目", "哪个类目", "哪些服务类目", "能选哪些", "可以选哪些", "能做哪些", "可以做哪些", "能申请哪些", "可以申请哪些"}
+
+// askedCategoriesOf returns the licence whose categories the question asks
+// for, or nil. Naming one licence and asking for categories is answered by
+// that licence's reverse lookup, whatever else the search found.
+func (a *Answerer) askedCategoriesOf(q string) *knowledge.Licence {
+	if a.Base == nil {
+		return nil
+	}
+	kb := a.Base()
+	if kb == nil {
+		return nil
+	}
+	for _, w := range categoryQuestions {
+		if strings.Contains(q, w) {
+			if ls := kb.LicencesIn(q); len(ls) == 1 {
+				return ls[0]
+			}
+			return nil
+		}
+	}
+	return nil
 }
 
 // possessed returns the licences the question says the user already has,
@@ -170,11 +200,28 @@ func isClauseEnd(r rune) bool { return strings.ContainsRune("，,。；;？?！!
 // finish converts text to Traditional when asked and splits it into parts.
 func (a *Answerer) finish(r Reply, text string, trad bool) Reply {
 	if trad && a.ToTraditional != nil {
-		text = a.ToTraditional(text)
+		text = convertOutsideURLs(text, a.ToTraditional)
 		r.Traditional = true
 	}
 	r.Parts = split(text, a.maxRunes())
 	return r
+}
+
+// urlPattern finds the URLs in a reply; they may hold Chinese file names,
+// and must reach the user unchanged.
+var urlPattern = regexp.MustCompile(`https?://[^\s（）()“”，。；、]+`)
+
+// convertOutsideURLs applies conv to text except inside URLs.
+func convertOutsideURLs(text string, conv func(string) string) string {
+	var b strings.Builder
+	last := 0
+	for _, loc := range urlPattern.FindAllStringIndex(text, -1) {
+		b.WriteString(conv(text[last:loc[0]]))
+		b.WriteString(text[loc[0]:loc[1]])
+		last = loc[1]
+	}
+	b.WriteString(conv(text[last:]))
+	return b.String()
 }
 
 func (a *Answerer) choices() int {
@@ -201,17 +248,21 @@ func (a *Answerer) Handle(ctx context.Context, r Replier, m Message) error {
 		p, ok := a.FollowUps.Get(key, m.Time)
 		switch {
 		case !ok:
+			noteReply(ctx, KindChoices, nil)
 			return send(ctx, r, a.finish(Reply{Kind: KindChoices}, replyNoChoices, false))
 		case n < 1 || n > len(p.Hits):
+			noteReply(ctx, KindChoices, nil)
 			return send(ctx, r, a.finish(Reply{Kind: KindChoices}, fmt.Sprintf(replyBadChoice, len(p.Hits)), p.Traditional))
 		}
 		a.Stats.answered()
+		noteReply(ctx, KindAnswer, p.Hits[n-1:n])
 		return send(ctx, r, a.finish(Reply{Kind: KindAnswer}, renderHit(p.Hits[n-1]), p.Traditional))
 	}
-	rep, _, err := a.Answer(ctx, m.Text)
+	rep, res, err := a.Answer(ctx, m.Text)
 	if err != nil {
 		return err
 	}
+	noteReply(ctx, rep.Kind, res.Hits)
 	if a.FollowUps != nil {
 		if rep.Kind == KindChoices {
 			a.FollowUps.Put(key, Pending{Hits: rep.Choices, Traditional: rep.Traditional}, m.Time)

@@ -5,8 +5,9 @@ import (
 )
 
 // Bot is the standard handler chain, in the order every transport uses:
-// errors and panics first, then the trigger rules, the rate limits, the
-// admin commands, and the answerer at the end.
+// the observers (one log line per message, metrics) first, then errors and
+// panics, the trigger rules, the rate limits, the admin commands, and the
+// answerer at the end.
 type Bot struct {
 	// Log receives operator diagnostics.
 	Log *slog.Logger
@@ -18,6 +19,9 @@ type Bot struct {
 	// Admin may be nil: no admin commands.
 	Admin    *Admin
 	Answerer *Answerer
+	// Observers are told about every message after it was handled, after
+	// the log line that LogEvents(Log, LogText) writes for it.
+	Observers []Observer
 }
 
 // Handler returns the chain as one HandlerFunc.
@@ -26,7 +30,8 @@ func (b *Bot) Handler() HandlerFunc {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	mw := []Middleware{ReplyOnError(log, b.LogText), b.Triggers.Middleware}
+	obs := append([]Observer{LogEvents(log, b.LogText)}, b.Observers...)
+	mw := []Middleware{Observe(obs...), ReplyOnError(log, b.LogText), b.Triggers.Middleware}
 	if b.Limits != nil {
 		mw = append(mw, b.Limits.Middleware)
 	}

@@ -24,11 +24,15 @@ func ReplyOnError(log *slog.Logger, logText bool) Middleware {
 				if err == nil {
 					return
 				}
-				attrs := []any{"chat", m.Chat, "group", m.InGroup, "msg", m.ID, "err", err}
-				if logText {
-					attrs = append(attrs, "text", m.Text)
+				// An observed message gets its one log line, with the
+				// error, from the observers.
+				if !noteError(ctx, err) {
+					attrs := []any{"chat", m.Chat, "group", m.InGroup, "msg", m.ID, "err", err}
+					if logText {
+						attrs = append(attrs, "text", m.Text)
+					}
+					log.ErrorContext(ctx, "handle message", attrs...)
 				}
-				log.ErrorContext(ctx, "handle message", attrs...)
 				if serr := r.Reply(ctx, replyInternal); serr != nil {
 					err = fmt.Errorf("bot: send apology: %w", serr)
 					return
@@ -63,6 +67,7 @@ func (t Triggers) Middleware(next HandlerFunc) HandlerFunc {
 			return nil
 		}
 		m.Text = text
+		noteTrigger(ctx, m)
 		return next(ctx, r, m)
 	}
 }

@@ -68,6 +68,7 @@ func (rl *RateLimit) Middleware(next HandlerFunc) HandlerFunc {
 		if pass {
 			return next(ctx, r, m)
 		}
+		noteOutcome(ctx, OutcomeRateLimited)
 		if notice {
 			return r.Reply(ctx, replyRateLimited)
 		}

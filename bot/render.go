@@ -101,7 +101,7 @@ func writeGroup(b *lines, g knowledge.Group, also bool) {
 }
 
 // renderLicence says what a licence is, who issues it, and which categories
-// need it.
+// need it; the categories come before the prose, so they are on the first screen.
 func renderLicence(l *knowledge.Licence) string {
 	var b lines
 	b.add(l.Name)
@@ -113,7 +113,6 @@ func renderLicence(l *knowledge.Licence) string {
 	} else {
 		b.add(licIssuerNone)
 	}
-	b.add(strings.TrimSpace(l.About))
 	switch n := len(l.Categories); {
 	case n == 0:
 		b.add(licNoCategories)
@@ -122,6 +121,7 @@ func renderLicence(l *knowledge.Licence) string {
 	default:
 		b.add(fmt.Sprintf(licCategoriesN, n, categoryTitles(l.Categories[:maxListed])))
 	}
+	b.add(strings.TrimSpace(l.About))
 	if s, ok := newestSource(l.Sources); ok {
 		b.add(fmt.Sprintf(licSource, s.Where(), sourceDate(s.Date, s.Accessed)))
 	}
@@ -281,15 +281,21 @@ func licenceNames(ls []*knowledge.Licence) string {
 	return strings.Join(names, separator)
 }
 
-// newestSource returns the source with the latest date, so the reader sees
-// how fresh the answer is. Sources without a date come last.
+// newestSource returns the source a reader can best check: the newest
+// with a URL, else the newest seed document. Sources without a date count
+// as oldest.
 func newestSource(ss []knowledge.Source) (knowledge.Source, bool) {
 	if len(ss) == 0 {
 		return knowledge.Source{}, false
 	}
 	best := ss[0]
 	for _, s := range ss[1:] {
-		if s.When().After(best.When()) {
+		switch {
+		case (s.URL != "") != (best.URL != ""):
+			if s.URL != "" {
+				best = s
+			}
+		case s.When().After(best.When()):
 			best = s
 		}
 	}
@@ -308,9 +314,10 @@ func (b *lines) add(s string) {
 func (b lines) String() string { return strings.Join(b, "\n") }
 
 // split cuts text into parts of at most max runes each, numbered
-// "（1/3）", at line breaks where it can, then at the end of a sentence,
-// and only as a last resort inside a sentence. Text that fits is returned
-// whole and unnumbered.
+// "（1/3）". It breaks at line ends where it can, else at the end of a
+// sentence, and only as a last resort inside one; the parts are balanced so
+// the last is not a lone line. Text that fits is returned whole and
+// unnumbered.
 func split(text string, max int) []string {
 	if max <= 0 || utf8.RuneCountInString(text) <= max {
 		return []string{text}
@@ -319,67 +326,115 @@ func split(text string, max int) []string {
 	if limit < 20 {
 		limit = 20
 	}
-	var pieces []string
-	for _, l := range strings.Split(text, "\n") {
-		pieces = append(pieces, cutLine(l, limit)...)
-	}
-	parts := pack(pieces, limit)
-	// Balance the parts, so the last one is not a lone line: pack again
-	// with the smallest target that needs no more parts.
-	if len(parts) > 1 {
-		total := 0
-		for _, p := range pieces {
-			total += utf8.RuneCountInString(p) + 1
-		}
-		for target := total / len(parts); target < limit; target += 10 {
-			if p := pack(pieces, target); len(p) == len(parts) {
-				parts = p
-				break
-			}
-		}
+	// Whole lines, unless breaking at sentences saves a part or avoids a
+	// lone short last part.
+	parts := balance(pieces(text, limit, false), limit)
+	if p := balance(pieces(text, limit, true), limit); len(p) < len(parts) ||
+		len(p) == len(parts) && utf8.RuneCountInString(parts[len(parts)-1]) < limit/3 {
+		parts = p
 	}
 	for i := range parts {
-		parts[i] = fmt.Sprintf(partMark, i+1, len(parts)) + "\n" + strings.TrimRight(parts[i], "\n ")
+		parts[i] = fmt.Sprintf(partMark, i+1, len(parts)) + "\n" + parts[i]
 	}
 	return parts
 }
 
-// pack joins pieces into parts of about target runes; a piece longer than
-// target makes a part of its own.
-func pack(pieces []string, target int) []string {
-	var parts, cur []string
-	size := 0
-	for _, p := range pieces {
-		n := utf8.RuneCountInString(p)
-		if len(cur) > 0 && size+1+n > target {
-			parts = append(parts, strings.Join(cur, "\n"))
-			cur, size = nil, 0
-		}
-		if len(cur) == 0 && strings.TrimSpace(p) == "" {
+// pieces cuts text into lines, and lines into sentences where a line is
+// longer than limit or bySentence is set.
+func pieces(text string, limit int, bySentence bool) []piece {
+	var ps []piece
+	for _, l := range strings.Split(text, "\n") {
+		if strings.TrimSpace(l) == "" {
 			continue
 		}
-		if len(cur) > 0 {
-			size++
+		if !bySentence && utf8.RuneCountInString(l) <= limit {
+			ps = append(ps, piece{l, false})
+			continue
 		}
-		cur = append(cur, p)
-		size += n
+		for i, sn := range sentences(l, limit) {
+			ps = append(ps, piece{sn, i > 0})
+		}
 	}
-	if len(cur) > 0 {
-		parts = append(parts, strings.Join(cur, "\n"))
+	return ps
+}
+
+// balance packs ps into as few parts as fit in limit, then evens them out:
+// it packs again with the smallest target that needs no more parts.
+func balance(ps []piece, limit int) []string {
+	parts := pack(ps, limit)
+	total := 0
+	for _, p := range ps {
+		total += utf8.RuneCountInString(p.text) + 1
+	}
+	for target := total / len(parts); len(parts) > 1 && target < limit; target += 10 {
+		if p := pack(ps, target); len(p) == len(parts) {
+			return p
+		}
 	}
 	return parts
 }
 
-// cutLine cuts one line into pieces of at most limit runes, preferring the
-// end of a sentence, then a comma.
+// A piece is a line, or a sentence of a line that continues the previous piece.
+type piece struct {
+	text string
+	cont bool
+}
+
+// pack joins pieces into parts of at most target runes where it can; a
+// piece longer than target makes a part of its own.
+func pack(ps []piece, target int) []string {
+	var parts []string
+	var cur strings.Builder
+	size := 0
+	for _, p := range ps {
+		n := utf8.RuneCountInString(p.text)
+		sep := 1
+		if p.cont {
+			sep = 0
+		}
+		if size > 0 && size+sep+n > target {
+			parts = append(parts, cur.String())
+			cur.Reset()
+			size = 0
+		}
+		if size > 0 && !p.cont {
+			cur.WriteByte('\n')
+			size++
+		}
+		cur.WriteString(p.text)
+		size += n
+	}
+	if size > 0 {
+		parts = append(parts, cur.String())
+	}
+	return parts
+}
+
+// sentences cuts a line after each sentence end, and cuts a sentence longer
+// than limit after a comma or, failing that, anywhere.
+func sentences(l string, limit int) []string {
+	var out []string
+	rs := []rune(l)
+	start := 0
+	for i, r := range rs {
+		if strings.ContainsRune("。；！？;!?", r) {
+			out = append(out, cutLine(string(rs[start:i+1]), limit)...)
+			start = i + 1
+		}
+	}
+	if start < len(rs) {
+		out = append(out, cutLine(string(rs[start:]), limit)...)
+	}
+	return out
+}
+
+// cutLine cuts a sentence into pieces of at most limit runes, preferring
+// a comma.
 func cutLine(l string, limit int) []string {
 	var out []string
 	for utf8.RuneCountInString(l) > limit {
 		rs := []rune(l)
-		cut := lastIndexAny(rs[:limit], "。；！？;!?")
-		if cut < limit/3 {
-			cut = lastIndexAny(rs[:limit], "，、,： ")
-		}
+		cut := lastIndexAny(rs[:limit], "，、,： ")
 		if cut < limit/3 {
 			cut = limit - 1
 		}

@@ -106,7 +106,7 @@ func TestRenderLicence(t *testing.T) {
 		want []string
 		not  []string
 	}{
-		{"reverse lookup", &av, []string{"《信息网络传播视听节目许可证》\n简称：视听许可证\n发证机关：国家广播电视总局\n通过互联网", "需要它的类目（1个）：社交-直播\n", "来源：https://example.org/official（2026-02-21）。"}, nil},
+		{"reverse lookup", &av, []string{"《信息网络传播视听节目许可证》\n简称：视听许可证\n发证机关：国家广播电视总局\n需要它的类目（1个）：社交-直播\n通过互联网", "来源：https://example.org/official（2026-02-21）。"}, nil},
 		{"no issuer, no category", licReg, []string{licIssuerNone, licNoCategories}, []string{"简称"}},
 		{"long lists are cut", many, []string{"简称：a、b、c、d、e、f\n", "需要它的类目（12个）：类-A、", "类-J等，发送类目名称可查看详情。"}, []string{"、g", "类-K"}},
 	} {
