@@ -442,3 +442,23 @@ func TestReconnect(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestLoginRefused: WeChat refuses the account's web login (ret 1203); Run
+// gives up at once with WeChat's message instead of showing QR codes forever.
+func TestLoginRefused(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	fake := newFakeWeChat(t)
+	fake.setScan("201", "200")
+	fake.loginErr = "1203"
+	err := wait(ctx, start(ctx, wechat.Config{
+		LoginFile: filepath.Join(t.TempDir(), "login.json"),
+		Transport: fake,
+	}, func(context.Context, bot.Replier, bot.Message) error { return nil }))
+	if err == nil || !strings.Contains(err.Error(), "当前登录环境异常") || !strings.Contains(err.Error(), "refused") {
+		t.Fatalf("Run = %v, want the refusal with WeChat's message", err)
+	}
+	if n := fake.count("/jslogin"); n != 1 {
+		t.Errorf("jslogin calls = %d, want 1 (no retry after a refusal)", n)
+	}
+}

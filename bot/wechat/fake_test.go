@@ -32,6 +32,7 @@ type fakeWeChat struct {
 	initFail int                 // webwxinit calls still to reject with Ret 1101
 	syncFail []string            // retcodes for the next synccheck calls
 	syncKeys []string            // synckey of each synccheck
+	loginErr string              // <ret> of the login page, "" for 0
 	calls    map[string]int      // path → count
 	cookies  []map[string]string // cookies on each synccheck
 	uuids    int
@@ -129,6 +130,13 @@ func (f *fakeWeChat) serve(w http.ResponseWriter, r *http.Request) {
 		http.SetCookie(w, &http.Cookie{Name: "wxsid", Value: "sid", Domain: "wx.qq.com", Path: "/"})
 		http.SetCookie(w, &http.Cookie{Name: "wxuin", Value: "1234567", Domain: "wx.qq.com", Path: "/"})
 		http.SetCookie(w, &http.Cookie{Name: "webwx_data_ticket", Value: "ticket", Domain: "qq.com", Path: "/"})
+		f.mu.Lock()
+		loginErr := f.loginErr
+		f.mu.Unlock()
+		if loginErr != "" {
+			fmt.Fprintf(w, `<error><ret>%s</ret><message>当前登录环境异常。为了你的帐号安全，暂时不能登录web微信。</message></error>`, loginErr)
+			return
+		}
 		fmt.Fprint(w, `<error><ret>0</ret><message></message><skey>@crypt_x</skey><wxsid>sid</wxsid>`+
 			`<wxuin>1234567</wxuin><pass_ticket>pt</pass_ticket><isgrayscale>1</isgrayscale></error>`)
 	case host == "wx.qq.com" && path == "/cgi-bin/mmwebwx-bin/webwxinit":

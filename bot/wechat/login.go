@@ -12,6 +12,12 @@ import (
 // errNoScan means the operator did not scan any of the QR codes shown.
 var errNoScan = errors.New("wechat: login: no QR code was scanned in time")
 
+// errRefused means WeChat answered a scan login with an error, such as
+// 1203 "当前登录环境异常": the account may not use web or desktop WeChat.
+// Retrying does not help.
+var errRefused = errors.New("wechat: login refused by WeChat (accounts that are new or were restricted " +
+	"may not log in to web or desktop WeChat; try another account)")
+
 // session is one logged-in openwechat bot.
 type session struct {
 	bot    *openwechat.Bot
@@ -21,7 +27,8 @@ type session struct {
 
 // login establishes a session: a hot login from the login file when there
 // is one, else (or when WeChat rejects it) a QR scan, retried when the QR
-// code expires. A network error is returned for the caller to retry.
+// code expires. A network error is returned for the caller to retry;
+// errNoScan and errRefused are final.
 func (r *runner) login(ctx context.Context) (*session, error) {
 	out := r.cfg.Out
 	ok, err := r.store.load()
@@ -48,8 +55,11 @@ func (r *runner) login(ctx context.Context) (*session, error) {
 		if err == nil || ctx.Err() != nil {
 			return s, err
 		}
-		if !errors.Is(err, openwechat.ErrLoginTimeout) {
+		if openwechat.IsNetworkError(err) {
 			return nil, fmt.Errorf("scan login: %w", err)
+		}
+		if !errors.Is(err, openwechat.ErrLoginTimeout) {
+			return nil, fmt.Errorf("%w: %w", errRefused, err)
 		}
 		if attempt < r.cfg.LoginAttempts {
 			fmt.Fprintln(out, statusExpired)

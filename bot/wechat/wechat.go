@@ -226,7 +226,7 @@ func (r *runner) serve(ctx context.Context) error {
 			return nil
 		}
 		if err != nil {
-			if errors.Is(err, errNoScan) {
+			if errors.Is(err, errNoScan) || errors.Is(err, errRefused) {
 				return err
 			}
 			failures++
