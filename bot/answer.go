@@ -27,6 +27,8 @@ const (
 	KindDecline ReplyKind = "decline"
 	// KindHelp explains what to ask.
 	KindHelp ReplyKind = "help"
+	// KindThanks answers a thank-you.
+	KindThanks ReplyKind = "thanks"
 )
 
 // A Reply is what the bot says to one message: one or more parts, each sent
@@ -86,17 +88,27 @@ type Answerer struct {
 // "我只有ICP备案", "已经办了EDI".
 var possession = []string{"只有", "我有", "已有", "已经有", "已办", "已经办", "办了", "手上有", "手里有", "拿到", "取得了", "具备", "持有", "有了"}
 
-// helpWords are the messages that ask for help, mapped to whether they are
-// written in Traditional characters.
-var helpWords = map[string]bool{"帮助": false, "幫助": true, "/help": false, "help": false, "/帮助": false, "?": false, "？": false}
+// helpWords are the messages that ask for help or just say hello, mapped
+// to whether they are written in Traditional characters.
+var helpWords = map[string]bool{
+	"帮助": false, "幫助": true, "/help": false, "help": false, "/帮助": false, "?": false, "？": false,
+	"你好": false, "您好": false, "在吗": false, "在嗎": true, "hi": false, "hello": false, "菜单": false, "功能": false,
+}
+
+// thanksWords are the messages that only say thank you.
+var thanksWords = map[string]bool{"谢谢": false, "謝謝": true, "谢谢你": false, "感谢": false, "多谢": false, "thanks": false, "thx": false, "好的谢谢": false}
 
 // Answer answers one question without any conversation state: help, one
 // answer, a requirement check, a list of choices, or the fixed decline. The
 // Result is the search behind it (empty for help).
 func (a *Answerer) Answer(ctx context.Context, question string) (Reply, knowledge.Result, error) {
 	q := strings.TrimSpace(question)
-	if trad, ok := helpWords[strings.ToLower(q)]; ok {
+	bare := strings.ToLower(strings.TrimRight(q, "!！。.~～ "))
+	if trad, ok := helpWords[bare]; ok {
 		return a.finish(Reply{Kind: KindHelp}, helpText(a.Prefix), trad), knowledge.Result{}, nil
+	}
+	if trad, ok := thanksWords[bare]; ok {
+		return a.finish(Reply{Kind: KindThanks}, replyThanks, trad), knowledge.Result{}, nil
 	}
 	res, err := a.Searcher.Search(ctx, q, a.choices())
 	if err != nil {
@@ -187,13 +199,25 @@ func (a *Answerer) possessed(q string) (have []*knowledge.Licence, said string, 
 		}
 		said = strings.TrimSpace(said)
 		have = kb.LicencesIn(q)
-		return have, said, len(have) > 0 || said != ""
+		return have, said, len(have) > 0 || credential(said)
 	}
 	return nil, "", false
 }
 
 // clauseStops end the words naming what a user has: "我只有EDI能做…".
 var clauseStops = []string{"能", "可以", "可不可以", "想", "要", "还", "申请", "做", "是否", "够"}
+
+// credential reports whether words a user says they have name some kind of
+// licence or filing ("ICP备案", "营业执照"), not "一个问题".
+func credential(said string) bool {
+	s := strings.ToUpper(said)
+	for _, w := range []string{"证", "照", "备案", "许可", "资质", "函", "ICP", "EDI", "SP"} {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
 
 func isClauseEnd(r rune) bool { return strings.ContainsRune("，,。；;？?！! ", r) }
 
@@ -266,7 +290,7 @@ func (a *Answerer) Handle(ctx context.Context, r Replier, m Message) error {
 	if a.FollowUps != nil {
 		if rep.Kind == KindChoices {
 			a.FollowUps.Put(key, Pending{Hits: rep.Choices, Traditional: rep.Traditional}, m.Time)
-		} else if rep.Kind != KindHelp {
+		} else if rep.Kind != KindHelp && rep.Kind != KindThanks {
 			a.FollowUps.Delete(key)
 		}
 	}

@@ -25,6 +25,7 @@ const (
 	replyDecline = "抱歉，这个问题我还没有把握回答，已经记下来请资料维护同学补充。" +
 		"可以换个说法，带上类目或资质名称再问；发送“帮助”查看提问示例。"
 	replyInternal     = "抱歉，系统出了点问题，请稍后再试。"
+	replyThanks       = "不客气，有问题随时问我。"
 	replyRateLimited  = "消息太多了，请稍后再试。"
 	replyNotAdmin     = "抱歉，这个命令只有管理员在私聊中才能使用。"
 	replyReindexBusy  = "正在重建索引，请稍后再试。"
