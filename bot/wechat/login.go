@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/eatmoreapple/openwechat"
 	"github.com/mdp/qrterminal/v3"
@@ -120,7 +121,7 @@ func (r *runner) tryLogin(ctx context.Context, hot bool) (*session, error) {
 		if errors.As(err, &ret) && ret == 1205 { // operate too often
 			d = max(d, jittered(min(backoffMax/2, 30*r.cfg.RetryBackoff)))
 		}
-		r.log.Warn("polling failed, backing off", "in", d.Round(1e6), "failures", failures, "err", err)
+		r.log.Warn("polling failed, backing off", "in", d.Round(time.Millisecond), "failures", failures, "err", err)
 		sleep(botCtx, d)
 		return nil
 	}

@@ -246,6 +246,7 @@ func (r *runner) serve(ctx context.Context) error {
 		case <-s.bot.Context().Done():
 		}
 		reason := s.bot.CrashReason()
+		s.cancel()
 		r.send.use(nil)
 		if code := logoutCode(reason); code != 0 {
 			r.log.Error("logged out by WeChat", "code", code, "err", reason)
