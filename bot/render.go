@@ -281,21 +281,26 @@ func licenceNames(ls []*knowledge.Licence) string {
 	return strings.Join(names, separator)
 }
 
-// newestSource returns the source a reader can best check: the newest
-// with a URL, else the newest seed document. Sources without a date count
-// as oldest.
+// newestSource returns the source a reader can best check: one with a URL
+// before a seed document, one whose page shows a date before one with only
+// the date it was read, and then the newest.
 func newestSource(ss []knowledge.Source) (knowledge.Source, bool) {
 	if len(ss) == 0 {
 		return knowledge.Source{}, false
 	}
+	rank := func(s knowledge.Source) int {
+		r := 0
+		if s.URL != "" {
+			r += 2
+		}
+		if s.Date != "" {
+			r++
+		}
+		return r
+	}
 	best := ss[0]
 	for _, s := range ss[1:] {
-		switch {
-		case (s.URL != "") != (best.URL != ""):
-			if s.URL != "" {
-				best = s
-			}
-		case s.When().After(best.When()):
+		if r, br := rank(s), rank(best); r > br || r == br && s.When().After(best.When()) {
 			best = s
 		}
 	}

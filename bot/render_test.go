@@ -126,6 +126,27 @@ func TestRenderLicence(t *testing.T) {
 	}
 }
 
+func TestNewestSource(t *testing.T) {
+	seed := knowledge.Source{Seed: "004.txt", Date: "2026-11-01"}
+	official := knowledge.Source{URL: "https://example.org/official", Date: "2026-02-21"}
+	older := knowledge.Source{URL: "https://example.org/old", Date: "2020-12-11"}
+	read := knowledge.Source{URL: "https://example.org/blog", Accessed: "2026-11-25"}
+	for _, test := range []struct {
+		name string
+		ss   []knowledge.Source
+		want knowledge.Source
+	}{
+		{"a URL before a seed", []knowledge.Source{seed, older}, older},
+		{"a page date before a read date", []knowledge.Source{read, older}, older},
+		{"the newest page", []knowledge.Source{older, read, official, seed}, official},
+		{"only a seed", []knowledge.Source{seed}, seed},
+	} {
+		if got, _ := newestSource(test.ss); got != test.want {
+			t.Errorf("%s: newestSource() = %v, want %v", test.name, got, test.want)
+		}
+	}
+}
+
 func TestRenderTopic(t *testing.T) {
 	got := renderTopic(&knowledge.Topic{ID: "备案", Title: "小程序备案", Body: "第一步。\n\n第二步。\n", Sources: src})
 	want := "【小程序备案】\n第一步。\n第二步。\n来源：https://example.org/official（2026-02-21）。"
