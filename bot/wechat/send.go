@@ -53,7 +53,8 @@ func (c *conn) sendText(ctx context.Context, to, text string) (string, error) {
 type sender struct {
 	interval, jitter time.Duration
 	log              *slog.Logger
-	sent             *idSet // ids of sent messages, so their echoes are ignored
+	sent             *idSet    // ids of sent messages, so their echoes are ignored
+	depth            func(int) // told the queue's length when it changes; may be nil
 
 	q    chan outgoing
 	mu   sync.Mutex
@@ -92,11 +93,19 @@ func (s *sender) enqueue(to string, parts []string) error {
 	for _, p := range parts {
 		select {
 		case s.q <- outgoing{to: to, text: p}:
+			s.queued()
 		default:
 			return errQueueFull
 		}
 	}
 	return nil
+}
+
+// queued reports the queue's length to depth.
+func (s *sender) queued() {
+	if s.depth != nil {
+		s.depth(len(s.q))
+	}
 }
 
 // run sends until ctx is done. When drain is closed it returns as soon as
@@ -115,6 +124,7 @@ func (s *sender) run(ctx context.Context, drain <-chan struct{}) {
 				return
 			}
 		}
+		s.queued()
 		s.send(ctx, o)
 	}
 }

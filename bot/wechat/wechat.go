@@ -50,6 +50,12 @@ type Config struct {
 	Transport http.RoundTripper
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// LoginState, when set, is told true when a session is up and false
+	// when it is lost or Run returns (for metrics and health checks).
+	LoginState func(loggedIn bool)
+	// QueueDepth, when set, is told the number of messages waiting in the
+	// send queue whenever it changes.
+	QueueDepth func(n int)
 }
 
 // Defaults for Config's zero fields.
@@ -103,6 +109,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.LoginState == nil {
+		c.LoginState = func(bool) {}
+	}
+	if c.QueueDepth == nil {
+		c.QueueDepth = func(int) {}
 	}
 	return c
 }
@@ -178,6 +190,8 @@ func Run(ctx context.Context, cfg Config, h bot.HandlerFunc) error {
 		stop:    make(chan struct{}),
 	}
 	r.send = newSender(cfg.QueueSize, cfg.SendInterval, cfg.SendJitter, cfg.Log, r.sentIDs)
+	r.send.depth = cfg.QueueDepth
+	defer cfg.LoginState(false)
 
 	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
@@ -240,6 +254,7 @@ func (r *runner) serve(ctx context.Context) error {
 		failures = 0
 		r.sess = s
 		r.send.use(s.conn)
+		r.cfg.LoginState(true)
 		select {
 		case <-ctx.Done():
 			return nil
@@ -248,6 +263,7 @@ func (r *runner) serve(ctx context.Context) error {
 		reason := s.bot.CrashReason()
 		s.cancel()
 		r.send.use(nil)
+		r.cfg.LoginState(false)
 		if code := logoutCode(reason); code != 0 {
 			r.log.Error("logged out by WeChat", "code", code, "err", reason)
 			return &LoggedOutError{Code: code, LoginFile: r.cfg.LoginFile}

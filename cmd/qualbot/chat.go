@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -22,6 +21,7 @@ import (
 func cmdChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cfg := DefaultConfig()
 	cfg.UnansweredLog = ""
+	cfg.LogLevel = "warn" // one line per message would interleave with the chat
 	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -29,19 +29,28 @@ func cmdChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fs.PrintDefaults()
 	}
 	cfg.addFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseSettings(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()
 		return fmt.Errorf("chat: unexpected arguments %q", fs.Args())
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	log, err := newLogger(stderr, cfg.LogFormat, cfg.LogLevel)
+	if err != nil {
+		return fmt.Errorf("chat: %w", err)
+	}
 	a, err := wire(cfg, log)
 	if err != nil {
 		return fmt.Errorf("chat: %w", err)
 	}
 	defer a.Index.Close()
+	m, stopOps, err := startOps(ctx, cfg, a, log)
+	if err != nil {
+		return fmt.Errorf("chat: %w", err)
+	}
+	defer stopOps()
+	m.setLoggedIn(true) // the terminal is always connected
 
 	kb := a.Index.Base()
 	st := kb.Stats()

@@ -44,6 +44,13 @@ type Config struct {
 	// SendRate is the most messages qualbot run sends per minute; each send
 	// also waits a random extra of up to half the interval.
 	SendRate int
+	// MetricsAddr is where /metrics and /healthz listen; "" turns them off.
+	// An address without a host (":9090", "9090") binds to 127.0.0.1.
+	MetricsAddr string
+	// LogFormat is "auto" (text on a terminal, JSON otherwise), "text" or "json".
+	LogFormat string
+	// LogLevel is the least level logged: debug, info, warn or error.
+	LogLevel string
 }
 
 // DefaultConfig returns the settings qualbot runs with when no flag is given.
@@ -58,19 +65,28 @@ func DefaultConfig() Config {
 		UnansweredMax: bot.DefaultUnansweredMax,
 		LoginFile:     defaultLoginFile(),
 		SendRate:      30,
+		LogFormat:     "auto",
+		LogLevel:      "info",
 	}
 }
 
 // addFlags binds the settings every bot-running subcommand shares to fs.
 func (c *Config) addFlags(fs *flag.FlagSet) {
-	fs.StringVar(&c.KnowledgeDir, "kb", c.KnowledgeDir, "directory of knowledge `yaml` files (default: the embedded knowledge base)")
+	fs.StringVar(&c.KnowledgeDir, "kb", c.KnowledgeDir, "`directory` of knowledge yaml files (default: the embedded knowledge base)")
 	fs.StringVar(&c.GroupPrefix, "prefix", c.GroupPrefix, "text that starts a group question without an @-mention")
 	fs.Var((*listFlag)(&c.BotNames), "name", "comma-separated `names` that follow @ when the bot is mentioned")
 	fs.Var((*listFlag)(&c.Groups), "groups", "comma-separated group `names` to answer in (default: every group)")
 	fs.Var((*listFlag)(&c.Admins), "admins", "comma-separated remark `names` (备注) of admins")
 	fs.StringVar(&c.UnansweredLog, "unanswered", c.UnansweredLog, "JSON-lines `file` of questions the bot could not answer (\"\" turns it off)")
 	fs.BoolVar(&c.LogSenders, "log-senders", c.LogSenders, "record who asked in the unanswered-question log")
-	fs.BoolVar(&c.LogText, "log-text", c.LogText, "include message texts in error logs")
+	fs.BoolVar(&c.LogText, "log-text", c.LogText, "include message texts and user and group names in logs")
+	c.addOpsFlags(fs)
+}
+
+// addRunFlags binds the settings only qualbot run has to fs.
+func (c *Config) addRunFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.LoginFile, "login-file", c.LoginFile, "the WeChat login `file` kept between restarts (created 0600)")
+	fs.IntVar(&c.SendRate, "send-rate", c.SendRate, "at most `n` messages sent per minute, each with a random extra delay")
 }
 
 // listFlag is a comma-separated list flag.

@@ -53,8 +53,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if len(args) > 0 && (args[0] == "" || args[0][0] != '-') {
 		cmd, args = args[0], args[1:]
 	} else if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
-		fmt.Fprint(stderr, usage)
-		return flag.ErrHelp
+		// The commands, then the settings of run, the default command.
+		fmt.Fprint(stderr, usage+"\n")
+		return cmdRun(ctx, []string{"-h"}, stdin, stdout, stderr)
 	}
 	switch cmd {
 	case "run":

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -29,9 +28,8 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 		fs.PrintDefaults()
 	}
 	cfg.addFlags(fs)
-	fs.StringVar(&cfg.LoginFile, "login-file", cfg.LoginFile, "the WeChat login `file` kept between restarts (created 0600)")
-	fs.IntVar(&cfg.SendRate, "send-rate", cfg.SendRate, "at most `n` messages sent per minute, each with a random extra delay")
-	if err := fs.Parse(args); err != nil {
+	cfg.addRunFlags(fs)
+	if err := parseSettings(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -45,12 +43,20 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 		return fmt.Errorf("run: --login-file is empty")
 	}
 
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	log, err := newLogger(stderr, cfg.LogFormat, cfg.LogLevel)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
 	a, err := wire(cfg, log)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
 	defer a.Index.Close()
+	m, stopOps, err := startOps(ctx, cfg, a, log)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	defer stopOps()
 	st := a.Index.Base().Stats()
 	from := "the embedded knowledge base"
 	if cfg.KnowledgeDir != "" {
@@ -65,6 +71,8 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 		SendJitter:   interval / 2,
 		Out:          stdout,
 		Log:          log,
+		LoginState:   m.setLoggedIn,
+		QueueDepth:   m.setQueueDepth,
 	}, a.Handler)
 }
 

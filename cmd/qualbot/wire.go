@@ -19,6 +19,8 @@ type app struct {
 	Admin    *bot.Admin
 	Stats    *bot.Stats
 	Index    *index.Index
+	// Bot is the chain Handler was built from; instrument adds observers.
+	Bot *bot.Bot
 }
 
 // wire loads the knowledge base from cfg.KnowledgeDir (the embedded one when
@@ -56,10 +58,12 @@ func wire(cfg Config, log *slog.Logger) (*app, error) {
 		// "file:line: message" lines as they are.
 		Reload: func(ctx context.Context) (*knowledge.Base, error) {
 			kb, err := loadKB(cfg.KnowledgeDir)
-			if err != nil {
-				return nil, err
+			if err == nil {
+				err = ix.Reload(kb)
 			}
-			if err := ix.Reload(kb); err != nil {
+			if err != nil {
+				// The old knowledge base keeps serving.
+				log.WarnContext(ctx, "knowledge base reload failed", "dir", cfg.KnowledgeDir, "err", err)
 				return nil, err
 			}
 			log.InfoContext(ctx, "knowledge base reloaded", "dir", cfg.KnowledgeDir, "version", kb.Version)
@@ -77,5 +81,5 @@ func wire(cfg Config, log *slog.Logger) (*app, error) {
 		Admin:    admin,
 		Answerer: answerer,
 	}
-	return &app{Handler: b.Handler(), Answerer: answerer, Admin: admin, Stats: stats, Index: ix}, nil
+	return &app{Handler: b.Handler(), Answerer: answerer, Admin: admin, Stats: stats, Index: ix, Bot: b}, nil
 }
