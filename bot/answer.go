@@ -100,7 +100,9 @@ var thanksWords = map[string]bool{"谢谢": false, "謝謝": true, "谢谢你": 
 
 // Answer answers one question without any conversation state: help, one
 // answer, a requirement check, a list of choices, or the fixed decline. The
-// Result is the search behind it (empty for help).
+// Result is the search behind it (empty for help and thanks). A question
+// that names one licence and asks which categories it opens is answered
+// with that licence, whatever the search decided.
 func (a *Answerer) Answer(ctx context.Context, question string) (Reply, knowledge.Result, error) {
 	q := strings.TrimSpace(question)
 	bare := strings.ToLower(strings.TrimRight(q, "!！。.~～ "))
@@ -114,14 +116,20 @@ func (a *Answerer) Answer(ctx context.Context, question string) (Reply, knowledg
 	if err != nil {
 		return Reply{}, res, fmt.Errorf("bot: answer %q: %w", q, err)
 	}
+	// The knowledge base's own lookups read the question as the index did:
+	// folded, and in Simplified characters.
+	norm := res.Normalized
+	if norm == "" {
+		norm = q
+	}
+	if l := a.askedCategoriesOf(norm); l != nil {
+		return a.finish(Reply{Kind: KindAnswer}, renderLicence(l), res.Traditional), res, nil
+	}
 	if len(res.Hits) == 0 || res.Decision == knowledge.None || res.Decision == "" {
 		return a.finish(Reply{Kind: KindDecline}, replyDecline, res.Traditional), res, nil
 	}
-	if l := a.askedCategoriesOf(q); l != nil {
-		return a.finish(Reply{Kind: KindAnswer}, renderLicence(l), res.Traditional), res, nil
-	}
 	if top := res.Hits[0]; top.Kind == knowledge.KindCategory {
-		if have, said, ok := a.possessed(q); ok {
+		if have, said, ok := a.possessed(norm); ok {
 			return a.finish(Reply{Kind: KindCheck}, renderCheck(top.Category, have, said), res.Traditional), res, nil
 		}
 	}
