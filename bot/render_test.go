@@ -3,6 +3,7 @@ package bot
 import (
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/qualbot/qualbot/knowledge"
@@ -258,7 +259,15 @@ func TestSplit(t *testing.T) {
 
 func itoa(i int) string { return string(rune('0' + i)) }
 
-func strip(s string) string { return strings.NewReplacer("\n", "", " ", "").Replace(s) }
+// strip drops the white space split may move or drop between parts.
+func strip(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
 
 func TestChoiceNumber(t *testing.T) {
 	for _, test := range []struct {
@@ -274,4 +283,30 @@ func TestChoiceNumber(t *testing.T) {
 			t.Errorf("choiceNumber(%q) = %d, %v; want %d, %v", test.in, n, ok, test.want, test.ok)
 		}
 	}
+}
+
+// FuzzSplit checks that no part is longer than a screen and no text is lost.
+func FuzzSplit(f *testing.F) {
+	f.Add("【社交-直播】\n以下3项任选1项：\n1. 《信息网络传播视听节目许可证》", 40)
+	f.Add(strings.Repeat("很长的一句话，没有句号", 50), 100)
+	f.Add("a\n\n\nb。c；d！", 25)
+	f.Fuzz(func(t *testing.T, text string, max int) {
+		if max < 30 || max > 2000 || !utf8.ValidString(text) {
+			t.Skip()
+		}
+		parts := split(text, max)
+		var joined strings.Builder
+		for i, p := range parts {
+			if n := utf8.RuneCountInString(p); n > max {
+				t.Fatalf("part %d has %d runes, want at most %d", i+1, n, max)
+			}
+			if len(parts) > 1 {
+				p = strings.SplitN(p, "\n", 2)[1]
+			}
+			joined.WriteString(p)
+		}
+		if strip(joined.String()) != strip(text) {
+			t.Fatalf("parts lose text:\n got %q\nwant %q", joined.String(), text)
+		}
+	})
 }
