@@ -182,7 +182,7 @@ func noteReply(ctx context.Context, k ReplyKind, hits []knowledge.Hit) {
 		e.Outcome = OutcomeClarify
 	case KindDecline:
 		e.Outcome = OutcomeDeclined
-	case KindHelp:
+	case KindHelp, KindThanks:
 		e.Outcome = OutcomeHelp
 	}
 }
