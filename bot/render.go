@@ -205,6 +205,8 @@ func renderCheck(c *knowledge.Category, have []*knowledge.Licence, said string) 
 	switch {
 	case c.Unknown:
 		b.add(catUnknown)
+	case len(c.Requirements) == 0:
+		b.add(catNoRequirement)
 	case len(missing) > 0:
 		b.add(checkMissing)
 		b = append(b, missing...)

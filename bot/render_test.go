@@ -171,11 +171,19 @@ func TestRenderChoices(t *testing.T) {
 func TestRenderCheck(t *testing.T) {
 	for _, test := range []struct {
 		name string
+		c    *knowledge.Category // nil means live
 		have []*knowledge.Licence
 		said string
 		want []string
 		not  []string
 	}{
+		{
+			name: "a category without requirements",
+			c:    &knowledge.Category{Path: []string{"工具", "记账"}},
+			have: []*knowledge.Licence{licBiz},
+			want: []string{"已有：《营业执照》\n资质要求：无需特殊资质。"},
+			not:  []string{checkDone, "还缺"},
+		},
 		{
 			name: "nothing the category names",
 			said: "ICP备案",
@@ -201,7 +209,11 @@ func TestRenderCheck(t *testing.T) {
 		},
 	} {
 		t.Run(test.name, func(t *testing.T) {
-			got := renderCheck(live, test.have, test.said)
+			c := live
+			if test.c != nil {
+				c = test.c
+			}
+			got := renderCheck(c, test.have, test.said)
 			for _, w := range test.want {
 				if !strings.Contains(got, w) {
 					t.Errorf("renderCheck() =\n%s\nwant %q", got, w)
