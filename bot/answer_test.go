@@ -23,7 +23,7 @@ var (
 )
 
 // mustIndex returns the real index over testdata/kb, built once per test binary.
-func mustIndex(t *testing.T) *index.Index {
+func mustIndex(t testing.TB) *index.Index {
 	t.Helper()
 	testIndexOnce.Do(func() {
 		kb, err := knowledge.Load(os.DirFS("testdata/kb"))
