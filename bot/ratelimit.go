@@ -41,6 +41,8 @@ type RateLimit struct {
 	global  *rate.Limiter
 	// globalNoticed is set while a global flood has been told once.
 	globalNoticed bool
+	// latest is the latest message time seen; time never goes back.
+	latest time.Time
 }
 
 type entry struct {
@@ -86,6 +88,14 @@ func (rl *RateLimit) admit(m Message) (pass, notice bool) {
 	}
 	rl.mu.Lock()
 	defer rl.mu.Unlock()
+	// Message times are not in order (WeChat stamps them in whole seconds,
+	// and a sync brings several chats at once). A token bucket that is
+	// asked about an earlier time and then a later one earns the tokens in
+	// between twice, so a flood with jumbled times would never run dry.
+	if t.Before(rl.latest) {
+		t = rl.latest
+	}
+	rl.latest = t
 	s := rl.get(rl.senders, rl.Sender, m.Chat+"\x00"+sender, t)
 	c := rl.get(rl.chats, rl.Chat, m.Chat, t)
 	var rs []*rate.Reservation
