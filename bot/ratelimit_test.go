@@ -70,6 +70,36 @@ func TestRateLimit(t *testing.T) {
 	}
 }
 
+// TestRateLimit_OutOfOrder sends a flood whose timestamps jitter backwards,
+// as concurrent transports deliver them: the buckets must not refill twice.
+func TestRateLimit_OutOfOrder(t *testing.T) {
+	rl := &bot.RateLimit{Sender: bot.Bucket{Every: 10 * time.Second, Burst: 2}}
+	h := bot.Chain(echo, rl.Middleware)
+	rec := &recorder{}
+	t0 := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	for i := range 60 {
+		// 0s, 9s, 0s, 9s, 1s, 10s, … : half a minute of messages, half of them late.
+		at := time.Duration(i/4) * time.Second
+		if i%2 == 1 {
+			at += 9 * time.Second
+		}
+		m := bot.Message{Chat: "c", Sender: "s", Text: "q", Time: t0.Add(at)}
+		if err := h(context.Background(), rec, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	answers := 0
+	for _, r := range rec.replies {
+		if r == "q" {
+			answers++
+		}
+	}
+	// The latest stamp is 23s: the burst of 2 plus one token per 10s.
+	if most := 2 + 23/10; answers > most {
+		t.Errorf("%d answers, want at most %d", answers, most)
+	}
+}
+
 // TestRateLimit_MaxKeys shows that the per-sender state stays bounded: with
 // room for 10 senders, 1000 senders still get their answers.
 func TestRateLimit_MaxKeys(t *testing.T) {
