@@ -32,7 +32,7 @@ func renderHit(h knowledge.Hit) string {
 // requirement group, the notes, live streaming, and the source with its date.
 func renderCategory(c *knowledge.Category) string {
 	var b lines
-	b.add("【" + c.Title() + "】")
+	b.add(fmt.Sprintf(titleMark, c.Title()))
 	b.add(strings.TrimSpace(c.Description))
 	if len(c.Subjects) > 0 {
 		s := fmt.Sprintf(catSubjects, joinSubjects(c.Subjects))
@@ -131,7 +131,7 @@ func renderLicence(l *knowledge.Licence) string {
 // renderTopic writes a topic's steps and timings.
 func renderTopic(t *knowledge.Topic) string {
 	var b lines
-	b.add("【" + t.Title + "】")
+	b.add(fmt.Sprintf(titleMark, t.Title))
 	for _, p := range strings.Split(strings.TrimSpace(t.Body), "\n") {
 		b.add(strings.TrimSpace(p))
 	}
@@ -229,7 +229,7 @@ func renderCheck(c *knowledge.Category, have []*knowledge.Licence, said string) 
 	case len(extra) > 0:
 		b.add(fmt.Sprintf(checkNotNeeded, licenceNames(extra)))
 	case len(have) == 0:
-		b.add(fmt.Sprintf(checkNotNeeded, "“"+said+"”"))
+		b.add(fmt.Sprintf(checkNotNeeded, fmt.Sprintf(quoteMark, said)))
 	}
 	if s, ok := newestSource(c.Sources); ok {
 		b.add(fmt.Sprintf(catSource, s.Where(), sourceDate(s.Date, s.Accessed)))

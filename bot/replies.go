@@ -93,8 +93,13 @@ const (
 // Parts of a long reply.
 const partMark = "（%d/%d）"
 
-// separator joins the items of a list inside one sentence.
-const separator = "、"
+// Marks: a separator for the items of a list inside one sentence, the
+// title of an answer, and the user's own words.
+const (
+	separator = "、"
+	titleMark = "【%s】"
+	quoteMark = "“%s”"
+)
 
 // Admin replies.
 const (
