@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 
@@ -12,8 +14,18 @@ import (
 func loadKB(dir string) (*knowledge.Base, error) {
 	var fsys fs.FS = knowledge.Shipped()
 	if dir != "" {
-		if _, err := os.Stat(dir); err != nil {
-			return nil, err
+		fi, err := os.Stat(dir)
+		if err == nil && !fi.IsDir() {
+			err = errors.New("not a directory")
+		}
+		if err != nil {
+			// Name the directory as the operator gave it: "knowledge
+			// directory kb: no such file or directory".
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return nil, fmt.Errorf("knowledge directory %s: %w", dir, err)
 		}
 		fsys = os.DirFS(dir)
 	}
