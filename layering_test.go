@@ -12,8 +12,8 @@ func TestLayering(t *testing.T) {
 	forbidden := map[string][]string{
 		"knowledge":  {"github.com/blevesearch/", "github.com/eatmoreapple/", "github.com/go-ego/", "github.com/longbridgeapp/", mod},
 		"index":      {"github.com/eatmoreapple/", mod + "bot", mod + "cmd"},
-		"bot":        {"github.com/blevesearch/", "github.com/eatmoreapple/", "github.com/go-ego/", mod + "index", mod + "cmd"},
-		"bot/wechat": {"github.com/blevesearch/", "github.com/go-ego/", mod + "index", mod + "cmd"},
+		"bot":        {"github.com/blevesearch/", "github.com/eatmoreapple/", "github.com/go-ego/", "github.com/prometheus/", mod + "index", mod + "cmd"},
+		"bot/wechat": {"github.com/blevesearch/", "github.com/go-ego/", "github.com/prometheus/", mod + "index", mod + "cmd"},
 	}
 	for dir, bad := range forbidden {
 		pkg, err := build.ImportDir(dir, 0)
