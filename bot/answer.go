@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -85,8 +86,14 @@ type Answerer struct {
 }
 
 // possession are the words with which a user says what they already have:
-// "我只有ICP备案", "已经办了EDI".
-var possession = []string{"只有", "我有", "已有", "已经有", "已办", "已经办", "办了", "手上有", "手里有", "拿到", "取得了", "具备", "持有", "有了"}
+// "我只有ICP备案", "已经办了EDI". Longer words come first.
+var possession = []string{"已经有了", "已经办了", "已经有", "已经办", "手上有", "手里有", "取得了", "拿到了", "只有", "我有", "已有", "已办", "办了", "有了", "持有"}
+
+// negation marks a clause that says what the user does not have: "没办食品经营许可证".
+var negation = []string{"没", "未", "还没", "并无"}
+
+// notPossession marks a clause where "只有" means "only": "只有企业才可以".
+var notPossession = []string{"才"}
 
 // helpWords are the messages that ask for help or just say hello, mapped
 // to whether they are written in Traditional characters.
@@ -182,6 +189,8 @@ func (a *Answerer) askedCategoriesOf(q string) *knowledge.Licence {
 
 // possessed returns the licences the question says the user already has,
 // and the words they used for it ("ICP备案" in "我只有ICP备案，能做…").
+// It reads clause by clause: a clause with a possession word counts, one
+// with a negation ("没办…") or an "only … can" ("只有企业才…") does not.
 // ok is false when the question says nothing about what they have.
 func (a *Answerer) possessed(q string) (have []*knowledge.Licence, said string, ok bool) {
 	if a.Base == nil {
@@ -191,25 +200,42 @@ func (a *Answerer) possessed(q string) (have []*knowledge.Licence, said string, 
 	if kb == nil {
 		return nil, "", false
 	}
-	for _, w := range possession {
-		i := strings.Index(q, w)
-		if i < 0 {
+	for _, clause := range strings.FieldsFunc(q, isClauseEnd) {
+		if containsAny(clause, negation) || containsAny(clause, notPossession) {
 			continue
 		}
-		said = q[i+len(w):]
-		if j := strings.IndexFunc(said, isClauseEnd); j >= 0 {
-			said = said[:j]
-		}
-		for _, stop := range clauseStops {
-			if j := strings.Index(said, stop); j >= 0 {
-				said = said[:j]
+		for _, w := range possession {
+			i := strings.Index(clause, w)
+			if i < 0 {
+				continue
 			}
+			rest := clause[i+len(w):]
+			for _, l := range kb.LicencesIn(rest) {
+				if !slices.Contains(have, l) {
+					have = append(have, l)
+				}
+			}
+			if said == "" {
+				for _, stop := range clauseStops {
+					if j := strings.Index(rest, stop); j >= 0 {
+						rest = rest[:j]
+					}
+				}
+				said = strings.TrimSpace(rest)
+			}
+			break
 		}
-		said = strings.TrimSpace(said)
-		have = kb.LicencesIn(q)
-		return have, said, len(have) > 0 || credential(said)
 	}
-	return nil, "", false
+	return have, said, len(have) > 0 || credential(said)
+}
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // clauseStops end the words naming what a user has: "我只有EDI能做…".
@@ -227,7 +253,7 @@ func credential(said string) bool {
 	return false
 }
 
-func isClauseEnd(r rune) bool { return strings.ContainsRune("，,。；;？?！! ", r) }
+func isClauseEnd(r rune) bool { return strings.ContainsRune("，,。；;？?！!\n", r) }
 
 // finish converts text to Traditional when asked and splits it into parts.
 func (a *Answerer) finish(r Reply, text string, trad bool) Reply {

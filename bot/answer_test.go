@@ -65,6 +65,10 @@ func TestAnswer(t *testing.T) {
 		{"我只有ICP備案，能做社交直播嗎", bot.KindCheck, []string{"已有：ICP備案", "還缺"}},
 		{"谢谢！", bot.KindThanks, []string{"不客气"}},
 		{"我只有一个问题，直播带货要什么资质", bot.KindAnswer, []string{"【社交-直播】", "以下3项任选1项"}},
+		{"只有企业资质的小程序才可以做社交直播吗", bot.KindAnswer, []string{"【社交-直播】", "以下3项任选1项"}},
+		{"办了视听许可证，没办文网文，能做社交直播吗", bot.KindCheck, []string{"已有：《信息网络传播视听节目许可证》\n", "满足该类目的资质要求"}},
+		{"我只有 ICP备案 能做社交直播吗", bot.KindCheck, []string{"已有：ICP备案\n"}},
+		{"没有视听许可证，只有ICP备案，能做社交直播吗", bot.KindCheck, []string{"已有：ICP备案", "还缺"}},
 		{"我只有ICP备案，能做社交直播吗", bot.KindCheck, []string{"已有：ICP备案", "还缺：\n以下3项任选1项", "“ICP备案”不在该类目的资质要求里"}},
 	} {
 		t.Run(test.question, func(t *testing.T) {

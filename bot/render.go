@@ -239,13 +239,13 @@ func renderCheck(c *knowledge.Category, have []*knowledge.Licence, said string) 
 
 // holds reports whether the licences in have satisfy item it, and marks the
 // licences that count for it in used. An item naming several licences
-// joined by "或" needs any of them; otherwise it needs all of them. A
-// material is never satisfied by a licence.
+// joined by "或" or "/" needs any of them; otherwise it needs all of them.
+// A material is never satisfied by a licence.
 func holds(it knowledge.Item, have []*knowledge.Licence, used map[*knowledge.Licence]bool) bool {
 	if it.Material || len(it.Licences) == 0 {
 		return false
 	}
-	any := strings.Contains(it.Text, "或")
+	any := strings.ContainsAny(it.Text, "或/／")
 	count := 0
 	for _, l := range it.Licences {
 		if slices.Contains(have, l) {

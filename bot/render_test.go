@@ -178,6 +178,14 @@ func TestRenderCheck(t *testing.T) {
 		not  []string
 	}{
 		{
+			name: "one of two licences joined by a slash",
+			c: &knowledge.Category{Path: []string{"商家自营", "酒类"}, Requirements: []knowledge.Group{{Items: []knowledge.Item{
+				{Text: "酒：《信息网络传播视听节目许可证》/《营业执照》", Licences: []*knowledge.Licence{licAV, licBiz}}}}}},
+			have: []*knowledge.Licence{licBiz},
+			want: []string{checkDone},
+			not:  []string{"还缺"},
+		},
+		{
 			name: "a category without requirements",
 			c:    &knowledge.Category{Path: []string{"工具", "记账"}},
 			have: []*knowledge.Licence{licBiz},
