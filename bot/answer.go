@@ -87,7 +87,7 @@ type Answerer struct {
 
 // possession are the words with which a user says what they already have:
 // "我只有ICP备案", "已经办了EDI". Longer words come first.
-var possession = []string{"已经有了", "已经办了", "已经有", "已经办", "手上有", "手里有", "取得了", "拿到了", "只有", "我有", "已有", "已办", "办了", "有了", "持有"}
+var possession = []string{"已经有了", "已经办了", "我们只有", "我们已有", "我们有", "公司有", "我司有", "已经有", "已经办", "手上有", "手里有", "取得了", "拿到了", "只有", "我有", "已有", "已办", "办了", "有了", "持有"}
 
 // negation marks a clause that says what the user does not have: "没办食品经营许可证".
 var negation = []string{"没", "未", "还没", "并无"}
@@ -132,13 +132,13 @@ func (a *Answerer) Answer(ctx context.Context, question string) (Reply, knowledg
 	if l := a.askedCategoriesOf(norm); l != nil {
 		return a.finish(Reply{Kind: KindAnswer}, renderLicence(l), res.Traditional), res, nil
 	}
+	if p := a.possessed(norm); p.ok {
+		if c := a.wantedCategory(ctx, res, p.rest); c != nil {
+			return a.finish(Reply{Kind: KindCheck}, renderCheck(c, p.have, p.said), res.Traditional), res, nil
+		}
+	}
 	if len(res.Hits) == 0 || res.Decision == knowledge.None || res.Decision == "" {
 		return a.finish(Reply{Kind: KindDecline}, replyDecline, res.Traditional), res, nil
-	}
-	if top := res.Hits[0]; top.Kind == knowledge.KindCategory {
-		if have, said, ok := a.possessed(norm); ok {
-			return a.finish(Reply{Kind: KindCheck}, renderCheck(top.Category, have, said), res.Traditional), res, nil
-		}
 	}
 	if close := closeHits(res.Hits); res.Decision == knowledge.Ambiguous && len(close) > 1 {
 		return a.finish(Reply{Kind: KindChoices, Choices: close}, renderChoices(close), res.Traditional), res, nil
@@ -187,46 +187,89 @@ func (a *Answerer) askedCategoriesOf(q string) *knowledge.Licence {
 	return nil
 }
 
-// possessed returns the licences the question says the user already has,
-// and the words they used for it ("ICP备案" in "我只有ICP备案，能做…").
-// It reads clause by clause: a clause with a possession word counts, one
-// with a negation ("没办…") or an "only … can" ("只有企业才…") does not.
-// ok is false when the question says nothing about what they have.
-func (a *Answerer) possessed(q string) (have []*knowledge.Licence, said string, ok bool) {
+// holding is what a question says the user already has.
+type holding struct {
+	// have are the licences they have.
+	have []*knowledge.Licence
+	// said are their own words for it ("ICP备案" in "我只有ICP备案，能做…").
+	said string
+	// rest is the question without the clauses about what they have or
+	// lack: what they want ("能做社交直播吗").
+	rest string
+	// ok reports that the question says what they have.
+	ok bool
+}
+
+// possessed reads what the question says the user already has, clause by
+// clause: a clause with a possession word counts, one with a negation
+// ("没办…") or an "only … can" ("只有企业才…") does not.
+func (a *Answerer) possessed(q string) holding {
+	var h holding
 	if a.Base == nil {
-		return nil, "", false
+		return h
 	}
 	kb := a.Base()
 	if kb == nil {
-		return nil, "", false
+		return h
 	}
+	var rest []string
 	for _, clause := range strings.FieldsFunc(q, isClauseEnd) {
-		if containsAny(clause, negation) || containsAny(clause, notPossession) {
+		if containsAny(clause, notPossession) {
+			rest = append(rest, clause)
 			continue
 		}
-		for _, w := range possession {
-			i := strings.Index(clause, w)
-			if i < 0 {
-				continue
+		if containsAny(clause, negation) {
+			continue
+		}
+		i, w := -1, ""
+		for _, w = range possession {
+			if i = strings.Index(clause, w); i >= 0 {
+				break
 			}
-			rest := clause[i+len(w):]
-			for _, l := range kb.LicencesIn(rest) {
-				if !slices.Contains(have, l) {
-					have = append(have, l)
-				}
+		}
+		if i < 0 {
+			rest = append(rest, clause)
+			continue
+		}
+		after := clause[i+len(w):]
+		for _, l := range kb.LicencesIn(after) {
+			if !slices.Contains(h.have, l) {
+				h.have = append(h.have, l)
 			}
-			if said == "" {
-				for _, stop := range clauseStops {
-					if j := strings.Index(rest, stop); j >= 0 {
-						rest = rest[:j]
-					}
-				}
-				said = strings.TrimSpace(rest)
+		}
+		// What follows the licences in the same clause is what they want:
+		// "我只有ICP备案能做直播吗".
+		for _, stop := range clauseStops {
+			if j := strings.Index(after, stop); j >= 0 {
+				rest = append(rest, after[j:])
+				after = after[:j]
 			}
-			break
+		}
+		if h.said == "" {
+			h.said = strings.TrimSpace(after)
 		}
 	}
-	return have, said, len(have) > 0 || credential(said)
+	h.rest = strings.Join(rest, "，")
+	h.ok = len(h.have) > 0 || credential(h.said)
+	return h
+}
+
+// wantedCategory returns the category a requirement check is about: the
+// top hit when it is a category, else the top hit of a search for what the
+// user wants without what they have, whose licence names pull the search
+// towards the licences themselves.
+func (a *Answerer) wantedCategory(ctx context.Context, res knowledge.Result, rest string) *knowledge.Category {
+	if res.Decision != knowledge.None && len(res.Hits) > 0 && res.Hits[0].Kind == knowledge.KindCategory {
+		return res.Hits[0].Category
+	}
+	if strings.TrimSpace(rest) == "" {
+		return nil
+	}
+	again, err := a.Searcher.Search(ctx, rest, a.choices())
+	if err != nil || again.Decision == knowledge.None || len(again.Hits) == 0 || again.Hits[0].Kind != knowledge.KindCategory {
+		return nil
+	}
+	return again.Hits[0].Category
 }
 
 func containsAny(s string, words []string) bool {

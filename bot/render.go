@@ -167,18 +167,25 @@ func renderCheck(c *knowledge.Category, have []*knowledge.Licence, said string) 
 	var missing lines
 	var materials []string
 	for _, g := range c.Requirements {
-		var open []knowledge.Item
-		held := 0
+		var open, heldItems []knowledge.Item
 		for _, it := range g.Items {
 			if holds(it, have, used) {
-				held++
+				heldItems = append(heldItems, it)
 			} else {
 				open = append(open, it)
 			}
 		}
+		held := len(heldItems)
 		need := g.Pick
 		if need <= 0 || need > len(g.Items) {
 			need = len(g.Items)
+		}
+		// An item that lists more than its licences ("(1)《…》 (2)平台规则…")
+		// still needs the rest.
+		for _, it := range heldItems[:min(held, need)] {
+			if compound(it.Text) {
+				materials = append(materials, strings.TrimSpace(it.Text))
+			}
 		}
 		if held >= need {
 			continue
@@ -257,6 +264,13 @@ func holds(it knowledge.Item, have []*knowledge.Licence, used map[*knowledge.Lic
 		return count > 0
 	}
 	return count == len(it.Licences)
+}
+
+// compound reports whether an item's text enumerates several things to
+// provide: "(1)…(2)…", "①…②…", "同时提供".
+func compound(text string) bool {
+	return strings.ContainsAny(text, "②③") || strings.Contains(text, "(2)") ||
+		strings.Contains(text, "（2）") || strings.Contains(text, "同时提供")
 }
 
 func joinSubjects(ss []knowledge.Subject) string {

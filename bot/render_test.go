@@ -186,6 +186,15 @@ func TestRenderCheck(t *testing.T) {
 			not:  []string{"还缺"},
 		},
 		{
+			name: "a licence that is one part of an item",
+			c: &knowledge.Category{Path: []string{"电商平台", "电商平台"}, Requirements: []knowledge.Group{{Pick: 1, Items: []knowledge.Item{
+				{Text: "一： (1)《营业执照》 (2)电商平台服务协议、交易规则", Licences: []*knowledge.Licence{licBiz}},
+				{Text: "二： (1)《情况说明函件》 (2)申请材料", Licences: []*knowledge.Licence{licNote}}}}}},
+			have: []*knowledge.Licence{licBiz},
+			want: []string{checkDone + "\n还需准备的材料：\n· 一： (1)《营业执照》 (2)电商平台服务协议、交易规则"},
+			not:  []string{"二："},
+		},
+		{
 			name: "a category without requirements",
 			c:    &knowledge.Category{Path: []string{"工具", "记账"}},
 			have: []*knowledge.Licence{licBiz},
