@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/qualbot/qualbot/knowledge"
 )
@@ -395,13 +396,19 @@ func send(ctx context.Context, r Replier, rep Reply) error {
 	return nil
 }
 
-// choiceNumber reports whether text is a bare number such as "2", "２" or "2.".
+// choiceNumber reports whether text only picks a number: "2", "２", "2.",
+// "第2个", "二", "第三条".
 func choiceNumber(text string) (int, bool) {
 	t := strings.TrimSpace(text)
 	t = strings.TrimRight(t, ".。、)）")
+	t = strings.TrimPrefix(t, "第")
+	t = strings.TrimRight(t, "个条项号")
 	t = strings.Map(func(r rune) rune {
 		if r >= '０' && r <= '９' {
 			return '0' + (r - '０')
+		}
+		if i := strings.IndexRune(chineseDigits, r); i >= 0 && utf8.RuneCountInString(t) == 1 {
+			return '0' + rune(utf8.RuneCountInString(chineseDigits[:i]))
 		}
 		return r
 	}, t)
@@ -414,6 +421,9 @@ func choiceNumber(text string) (int, bool) {
 	}
 	return n, true
 }
+
+// chineseDigits are the numerals a single-character pick may use.
+const chineseDigits = "零一二三四五六七八九"
 
 // followKey keys follow-up state by chat and sender, so two people in one
 // group each pick from their own list.

@@ -305,7 +305,8 @@ func TestChoiceNumber(t *testing.T) {
 		ok   bool
 	}{
 		{"2", 2, true}, {" 3 ", 3, true}, {"２", 2, true}, {"1.", 1, true}, {"4、", 4, true},
-		{"12", 12, true}, {"123", 0, false}, {"二", 0, false}, {"2个", 0, false}, {"", 0, false}, {"EDI", 0, false},
+		{"12", 12, true}, {"123", 0, false}, {"二", 2, true}, {"第2个", 2, true}, {"第三条", 3, true}, {"2号", 2, true},
+		{"二十", 0, false}, {"两个", 0, false}, {"第", 0, false}, {"", 0, false}, {"EDI", 0, false}, {"个", 0, false},
 	} {
 		n, ok := choiceNumber(test.in)
 		if n != test.want || ok != test.ok {
