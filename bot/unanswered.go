@@ -13,9 +13,10 @@ const DefaultUnansweredMax = 1 << 20
 
 // UnansweredLog appends declined questions to a JSON-lines file for the
 // knowledge-base curators: {"time", "chat": "group"|"direct", "question"}.
-// It records who asked only when WithSender is set. When the file grows past
-// Max bytes it is renamed to Path+".1" (replacing the previous one) and a
-// new file starts, so the log never takes more than about twice Max.
+// It records who asked only when WithSender is set, and only the file's
+// owner may read it: questions are what users typed. When the file grows
+// past Max bytes it is renamed to Path+".1" (replacing the previous one)
+// and a new file starts, so the log never takes more than about twice Max.
 type UnansweredLog struct {
 	Path       string
 	Max        int64 // 0 means DefaultUnansweredMax
@@ -60,7 +61,7 @@ func (l *UnansweredLog) Record(m Message, question string) error {
 			return fmt.Errorf("unanswered log: rotate: %w", err)
 		}
 	}
-	f, err := os.OpenFile(l.Path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(l.Path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
 	if err != nil {
 		return fmt.Errorf("unanswered log: %w", err)
 	}
