@@ -198,6 +198,9 @@ func TestHandle_Unanswered(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+				t.Errorf("log file mode = %v (err %v), want -rw-------", fi.Mode(), err)
+			}
 			var got map[string]string
 			if err := json.Unmarshal(data, &got); err != nil {
 				t.Fatalf("%s: %v", data, err)
