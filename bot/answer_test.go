@@ -198,8 +198,10 @@ func TestHandle_Unanswered(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
-				t.Errorf("log file mode = %v (err %v), want -rw-------", fi.Mode(), err)
+			if fi, err := os.Stat(path); err != nil {
+				t.Error(err)
+			} else if fi.Mode().Perm() != 0o600 {
+				t.Errorf("log file mode = %v, want -rw-------", fi.Mode())
 			}
 			var got map[string]string
 			if err := json.Unmarshal(data, &got); err != nil {
