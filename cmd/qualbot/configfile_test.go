@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -230,6 +232,40 @@ func TestHelp(t *testing.T) {
 		}
 		if got := strings.Contains(help, "QUALBOT_LOGIN_FILE"); got == isChat {
 			t.Errorf("%q: help names QUALBOT_LOGIN_FILE = %v", args, got)
+		}
+	}
+}
+
+// TestSampleConfig checks the sample qualbot.yaml in docs/operating.md: it
+// loads, and it gives the defaults, as it says.
+func TestSampleConfig(t *testing.T) {
+	clearEnv(t)
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "operating.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(doc), "```yaml\n# qualbot.yaml")
+	sample, _, ok2 := strings.Cut("# qualbot.yaml"+rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("no sample qualbot.yaml in docs/operating.md")
+	}
+	cfg, err := runSettings([]string{"--config", writeFile(t, "qualbot.yaml", sample)})
+	if err != nil {
+		t.Fatalf("the sample config: %v", err)
+	}
+	if want := DefaultConfig(); !reflect.DeepEqual(cfg, want) {
+		t.Errorf("the sample config gives\n%+v\nwant the defaults\n%+v", cfg, want)
+	}
+	// Every commented-out setting is a real one.
+	all := allSettings()
+	commented := regexp.MustCompile(`(?m)^# ([a-z][a-z-]*): `)
+	found := commented.FindAllStringSubmatch(sample, -1)
+	if len(found) < 5 {
+		t.Errorf("only %d commented-out settings found in the sample", len(found))
+	}
+	for _, m := range found {
+		if all.Lookup(m[1]) == nil {
+			t.Errorf("sample names an unknown setting %q", m[1])
 		}
 	}
 }
