@@ -252,7 +252,7 @@ func holds(it knowledge.Item, have []*knowledge.Licence, used map[*knowledge.Lic
 	if it.Material || len(it.Licences) == 0 {
 		return false
 	}
-	any := strings.ContainsAny(it.Text, "或/／")
+	either := strings.ContainsAny(it.Text, "或/／")
 	count := 0
 	for _, l := range it.Licences {
 		if slices.Contains(have, l) {
@@ -260,7 +260,7 @@ func holds(it knowledge.Item, have []*knowledge.Licence, used map[*knowledge.Lic
 			count++
 		}
 	}
-	if any {
+	if either {
 		return count > 0
 	}
 	return count == len(it.Licences)
