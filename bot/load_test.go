@@ -246,13 +246,13 @@ func BenchmarkChain(b *testing.B) {
 	wide := bot.Bucket{Every: time.Nanosecond, Burst: 1 << 30}
 	for _, bench := range []struct {
 		name   string
-		limits *bot.RateLimit
+		limits func() *bot.RateLimit
 	}{
-		{"default-limits", loadDefaults()},
-		{"no-drops", &bot.RateLimit{Sender: wide, Chat: wide, Global: wide}},
+		{"default-limits", loadDefaults},
+		{"no-drops", func() *bot.RateLimit { return &bot.RateLimit{Sender: wide, Chat: wide, Global: wide} }},
 	} {
 		b.Run(bench.name, func(b *testing.B) {
-			h := loadChain(b, ix, bench.limits, b.TempDir(), 1<<20, nil)
+			h := loadChain(b, ix, bench.limits(), b.TempDir(), 1<<20, nil)
 			t0 := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 			b.ReportAllocs()
 			i := 0
