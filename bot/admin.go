@@ -14,6 +14,9 @@ import (
 // maxErrorLines is how many loader errors a failed /reindex shows.
 const maxErrorLines = 10
 
+// maxQuestionShown is how much of an unanswered question /stats shows.
+const maxQuestionShown = 40
+
 // Admin handles the admin commands /reindex and /stats. They work only in
 // direct messages from an admin: the bot's own account (Message.Owner) or a
 // contact whose stable Identity is in Identities. Anyone else gets one fixed
@@ -106,7 +109,7 @@ func (a *Admin) stats() string {
 	answered, declined, top := a.Stats.Snapshot(5)
 	var b lines
 	for i, c := range top {
-		b.add(fmt.Sprintf(statsTopLine, i+1, c.Question, c.N))
+		b.add(fmt.Sprintf(statsTopLine, i+1, clip(c.Question, maxQuestionShown), c.N))
 	}
 	if len(b) == 0 {
 		b.add(replyUnansweredNo)
@@ -141,6 +144,15 @@ func errorLines(err error) string {
 		ls = append(ls[:maxErrorLines], fmt.Sprintf(reindexMore, rest))
 	}
 	return strings.Join(ls, "\n")
+}
+
+// clip shortens s to at most n runes, marking the cut with "…".
+func clip(s string, n int) string {
+	rs := []rune(s)
+	if len(rs) <= n {
+		return s
+	}
+	return string(rs[:n-1]) + "…"
 }
 
 func shortVersion(v string) string {

@@ -59,6 +59,37 @@ func TestAdmin(t *testing.T) {
 	}
 }
 
+func TestAdmin_StatsTop(t *testing.T) {
+	stats := bot.NewStats(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
+	a := &bot.Admin{Stats: stats, Now: func() time.Time { return time.Date(2026, 11, 25, 9, 5, 0, 0, time.UTC) }}
+	ans := &bot.Answerer{Searcher: searchFunc(func(context.Context, string, int) (knowledge.Result, error) {
+		return knowledge.Result{Decision: knowledge.None}, nil
+	}), Stats: stats}
+	long := strings.Repeat("很长的问题", 20)
+	for _, q := range []string{"红烧肉", "天气", "红烧肉", long, "红烧肉", "天气", "a", "b"} {
+		if err := ans.Handle(context.Background(), &recorder{}, bot.Message{Text: q}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec := &recorder{}
+	if err := bot.Chain(echo, a.Middleware)(context.Background(), rec, bot.Message{Owner: true, Text: "/stats"}); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(rec.replies, "\n")
+	want := "运行时间：5分钟\n已回答：0\n未回答：8\n"
+	if !strings.HasPrefix(got, want) {
+		t.Errorf("stats =\n%s\nwant it to start\n%s", got, want)
+	}
+	for _, w := range []string{"1. 红烧肉（3次）\n2. 天气（2次）\n3. a（1次）\n4. b（1次）\n5. 很长的问题很长", "…（1次）"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("stats =\n%s\nwant %q", got, w)
+		}
+	}
+	if n := strings.Count(got, "次）"); n != 5 {
+		t.Errorf("stats lists %d questions, want the top 5", n)
+	}
+}
+
 func TestAdmin_ReindexFails(t *testing.T) {
 	var errs []error
 	for i := range 14 {
