@@ -166,8 +166,13 @@ func newServed(kb *knowledge.Base, mode analysisMode) (_ *served, err error) {
 		bi.Close()
 		return nil, fmt.Errorf("index: build: %w", err)
 	}
+	qa := m.AnalyzerNamed(analyzerQuery)
+	if qa == nil {
+		bi.Close()
+		return nil, errors.New("index: build: no query analyzer")
+	}
 	s.bi = bi
-	s.q = newQuerier(kb, names)
+	s.q = newQuerier(kb, qa, names)
 	return s, nil
 }
 

@@ -1,6 +1,7 @@
 package index
 
 import (
+	_ "embed"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -48,10 +49,36 @@ func ToTraditional(s string) string {
 	return out
 }
 
+// t2sRunesText lists every character t2s can change (see gendict.go).
+//
+//go:embed dict/t2s_runes.txt
+var t2sRunesText string
+
+var t2sRunes = sync.OnceValue(func() map[rune]bool {
+	m := make(map[rune]bool, len(t2sRunesText)/3)
+	for _, r := range strings.TrimSpace(t2sRunesText) {
+		m[r] = true
+	}
+	return m
+})
+
+// hasTraditional reports whether t2s could change s. Most text, questions
+// and the whole knowledge base included, is Simplified and skips the
+// conversion, which costs far more than this check.
+func hasTraditional(s string) bool {
+	set := t2sRunes()
+	for _, r := range s {
+		if r >= 0x3400 && set[r] {
+			return true
+		}
+	}
+	return false
+}
+
 // toSimplified converts Traditional Chinese to Simplified (OpenCC t2s; never
 // tw2sp, which turns 小程序 into 小进程).
 func toSimplified(s string) string {
-	if s == "" {
+	if !hasTraditional(s) {
 		return s
 	}
 	out, err := t2s().Convert(s)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"slices"
 	"strings"
 	"unicode"
@@ -40,9 +41,10 @@ var kindWeight = map[knowledge.Kind]float64{
 
 // querier turns questions into bleve queries for one knowledge base.
 type querier struct {
+	analyzer analysis.Analyzer // the mapping's query analyzer
 	synonyms []synonym
 	names    map[string]bool // name keys (see nameKey) of every document
-	maxName  int             // runes in the longest name key
+	prefixes map[string]bool // every proper prefix of a name key
 }
 
 type synonym struct {
@@ -50,12 +52,18 @@ type synonym struct {
 	means []string
 }
 
-func newQuerier(kb *knowledge.Base, names []string) *querier {
-	q := &querier{names: make(map[string]bool, len(names))}
+func newQuerier(kb *knowledge.Base, analyzer analysis.Analyzer, names []string) *querier {
+	q := &querier{analyzer: analyzer, names: make(map[string]bool, len(names)), prefixes: make(map[string]bool)}
 	for _, n := range names {
-		if k := nameKey(n); utf8.RuneCountInString(k) >= 2 {
-			q.names[k] = true
-			q.maxName = max(q.maxName, utf8.RuneCountInString(k))
+		k := nameKey(n)
+		if utf8.RuneCountInString(k) < 2 {
+			continue
+		}
+		q.names[k] = true
+		for i := range k {
+			if i > 0 {
+				q.prefixes[k[:i]] = true
+			}
 		}
 	}
 	for _, s := range kb.Synonyms {
@@ -79,7 +87,8 @@ type prepared struct {
 	normalized  string
 	traditional bool
 	text        string   // what is searched: the normalised question
-	expansion   []string // synonyms of words in the question
+	terms       []string // the question's terms, boilerplate removed
+	expansion   []string // terms of the synonyms of words in the question
 	names       []string // keys of the names the question contains
 	short       string   // the question's content when it is one or two characters
 }
@@ -95,10 +104,15 @@ func (q *querier) prepare(question string) prepared {
 		traditional: simplified != folded,
 	}
 	p.text = strings.ToLower(p.normalized)
+	p.terms = q.terms(p.text)
+	var means []string
 	for _, s := range q.synonyms {
 		if strings.Contains(p.text, s.word) {
-			p.expansion = append(p.expansion, s.means...)
+			means = append(means, s.means...)
 		}
+	}
+	if len(means) > 0 {
+		p.expansion = q.terms(strings.Join(means, " "))
 	}
 	p.names = q.contained(nameKey(p.text))
 	if c := content(p.text); c != "" && utf8.RuneCountInString(c) <= 2 {
@@ -110,23 +124,35 @@ func (q *querier) prepare(question string) prepared {
 // contained returns the name keys that occur in key, each once.
 func (q *querier) contained(key string) []string {
 	var found []string
-	seen := make(map[string]bool)
 	for i := range key {
-		j, n := i, 0
-		for j < len(key) && n < q.maxName {
+		for j := i; j < len(key); {
 			_, size := utf8.DecodeRuneInString(key[j:])
 			j += size
-			n++
-			if n < 2 {
-				continue
-			}
-			if s := key[i:j]; q.names[s] && !seen[s] {
-				seen[s] = true
+			s := key[i:j]
+			if q.names[s] && !slices.Contains(found, s) {
 				found = append(found, s)
+			}
+			if !q.prefixes[s] {
+				break
 			}
 		}
 	}
 	return found
+}
+
+// maxTerms bounds the terms a question contributes to a query.
+const maxTerms = 64
+
+// terms analyses text with the query analyzer.
+func (q *querier) terms(text string) []string {
+	var ts []string
+	for _, t := range q.analyzer.Analyze([]byte(text)) {
+		if len(ts) == maxTerms {
+			break
+		}
+		ts = append(ts, string(t.Term))
+	}
+	return ts
 }
 
 // content is text without boilerplate and punctuation, used to recognise a
@@ -156,21 +182,27 @@ func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) 
 // term and prefix queries, never a query-string parser.
 func (p prepared) query() query.Query {
 	var clauses []query.Query
-	match := func(text, field, analyzer string, boost float64) {
-		mq := bleve.NewMatchQuery(text)
-		mq.SetField(field)
-		mq.Analyzer = analyzer
-		mq.SetBoost(boost)
-		clauses = append(clauses, mq)
+	// match is what a bleve MatchQuery does with its analysed terms, but the
+	// question is analysed once for every field.
+	match := func(terms []string, field string, boost float64) {
+		if len(terms) == 0 {
+			return
+		}
+		tqs := make([]query.Query, len(terms))
+		for i, t := range terms {
+			tq := bleve.NewTermQuery(t)
+			tq.SetField(field)
+			tq.SetBoost(boost)
+			tqs[i] = tq
+		}
+		clauses = append(clauses, bleve.NewDisjunctionQuery(tqs...))
 	}
 	for _, f := range []struct {
 		field string
 		boost float64
 	}{{fieldTitle, boostTitle}, {fieldNames, boostNames}, {fieldBody, boostBody}} {
-		match(p.text, f.field, analyzerQuery, f.boost)
-		if len(p.expansion) > 0 {
-			match(strings.Join(p.expansion, " "), f.field, analyzerQuery, f.boost*boostSynonym)
-		}
+		match(p.terms, f.field, f.boost)
+		match(p.expansion, f.field, f.boost*boostSynonym)
 	}
 	for _, name := range p.names {
 		t := bleve.NewTermQuery(name)

@@ -1,0 +1,307 @@
+package index
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/qualbot/qualbot/knowledge"
+)
+
+// The benchmarks compare three indexes over the shipped knowledge base, in
+// one run: this package's (gse segmentation), its bigram fallback, and a
+// plain bleve `cjk` index with no query pre-processing (the baseline).
+// docs/benchmarks.md records a run.
+
+// plainCJK is the baseline: bleve's cjk analyzer on the same fields, the
+// question as one boosted match per field.
+type plainCJK struct{ bi bleve.Index }
+
+func buildPlainCJK(kb *knowledge.Base) (*plainCJK, error) {
+	m := bleve.NewIndexMapping()
+	doc := bleve.NewDocumentStaticMapping()
+	for _, f := range []string{fieldTitle, fieldNames, fieldBody} {
+		fm := bleve.NewTextFieldMapping()
+		fm.Analyzer = cjk.AnalyzerName
+		fm.Store = false
+		fm.IncludeInAll = false
+		fm.IncludeTermVectors = false
+		fm.DocValues = false
+		doc.AddFieldMappingsAt(f, fm)
+	}
+	m.DefaultMapping = doc
+	m.DefaultAnalyzer = cjk.AnalyzerName
+	bi, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, err
+	}
+	b := bi.NewBatch()
+	add := func(id string, d document) {
+		f := d.fields()
+		delete(f, fieldExact)
+		b.Index(id, f)
+	}
+	for _, c := range kb.Categories {
+		add("c/"+c.ID(), categoryDoc(c))
+	}
+	for _, l := range kb.Licences {
+		add("l/"+l.ID(), licenceDoc(l))
+	}
+	for _, t := range kb.Topics {
+		add("t/"+t.ID, topicDoc(t))
+	}
+	return &plainCJK{bi}, bi.Batch(b)
+}
+
+func (p *plainCJK) search(ctx context.Context, q string, n int) (int, error) {
+	var qs []query.Query
+	for _, f := range []struct {
+		field string
+		boost float64
+	}{{fieldTitle, boostTitle}, {fieldNames, boostNames}, {fieldBody, boostBody}} {
+		mq := bleve.NewMatchQuery(q)
+		mq.SetField(f.field)
+		mq.SetBoost(f.boost)
+		qs = append(qs, mq)
+	}
+	res, err := p.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), n, 0, false))
+	if err != nil {
+		return 0, err
+	}
+	return len(res.Hits), nil
+}
+
+type searchFunc func(ctx context.Context, q string, n int) (int, error)
+
+// engines builds each compared index over kb.
+func engines(b *testing.B, kb *knowledge.Base) []struct {
+	name   string
+	search searchFunc
+} {
+	seg, err := build(kb, modeSegment)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bi, err := build(kb, modeBigram)
+	if err != nil {
+		b.Fatal(err)
+	}
+	plain, err := buildPlainCJK(kb)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { seg.Close(); bi.Close(); plain.bi.Close() })
+	wrap := func(ix *Index) searchFunc {
+		return func(ctx context.Context, q string, n int) (int, error) {
+			r, err := ix.Search(ctx, q, n)
+			return len(r.Hits), err
+		}
+	}
+	return []struct {
+		name   string
+		search searchFunc
+	}{{"gse", wrap(seg)}, {"bigram", wrap(bi)}, {"plain-cjk", plain.search}}
+}
+
+// BenchmarkSearch reports the latency percentiles of single searches. One
+// op is one pass over the dev questions plus a few short ones, so that a
+// small -benchtime (which the build benchmarks need) still gives thousands
+// of samples.
+func BenchmarkSearch(b *testing.B) {
+	kb := shippedBase(b)
+	var qs []string
+	for _, q := range loadDev(b) {
+		qs = append(qs, q.Q)
+	}
+	qs = append(qs, "药", "直播", "網約車", "ICP许可证", "小程序直播带货要什么资质")
+	for _, e := range engines(b, kb) {
+		b.Run(e.name, func(b *testing.B) {
+			ctx := context.Background()
+			lat := make([]time.Duration, 0, b.N)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				for _, q := range qs {
+					start := time.Now()
+					if _, err := e.search(ctx, q, 5); err != nil {
+						b.Fatal(err)
+					}
+					lat = append(lat, time.Since(start))
+				}
+			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+		})
+	}
+}
+
+// BenchmarkBuild indexes the shipped knowledge base. The gse build includes
+// its segmenter (the dictionary text is parsed once per process).
+func BenchmarkBuild(b *testing.B) {
+	kb := shippedBase(b)
+	for _, mode := range []struct {
+		name string
+		mode analysisMode
+	}{{"gse", modeSegment}, {"bigram", modeBigram}} {
+		b.Run(mode.name, func(b *testing.B) {
+			for b.Loop() {
+				ix, err := build(kb, mode.mode)
+				if err != nil {
+					b.Fatal(err)
+				}
+				ix.Close()
+			}
+		})
+	}
+	b.Run("plain-cjk", func(b *testing.B) {
+		for b.Loop() {
+			p, err := buildPlainCJK(kb)
+			if err != nil {
+				b.Fatal(err)
+			}
+			p.bi.Close()
+		}
+	})
+}
+
+// BenchmarkReload swaps in a freshly built index and closes the old one.
+func BenchmarkReload(b *testing.B) {
+	kb := shippedBase(b)
+	for _, mode := range []struct {
+		name string
+		mode analysisMode
+	}{{"gse", modeSegment}, {"bigram", modeBigram}} {
+		b.Run(mode.name, func(b *testing.B) {
+			ix, err := build(kb, mode.mode)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer ix.Close()
+			for b.Loop() {
+				if err := ix.Reload(kb); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// startupEnv makes the test binary a start-up probe (see TestStartupProbe).
+const startupEnv = "QUALBOT_INDEX_STARTUP"
+
+// BenchmarkStartup measures a cold start in a new process: load the shipped
+// knowledge base, build the index (dictionary included), answer one
+// question. It reports the time and the process's peak RSS.
+func BenchmarkStartup(b *testing.B) {
+	exe, err := os.Executable()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, mode := range []string{"gse", "bigram", "plain-cjk"} {
+		b.Run(mode, func(b *testing.B) {
+			var ms, rss, heap float64
+			n := 0
+			for b.Loop() {
+				cmd := exec.Command(exe, "-test.run=^TestStartupProbe$")
+				cmd.Env = append(os.Environ(), startupEnv+"="+mode)
+				out, err := cmd.CombinedOutput()
+				if err != nil {
+					b.Fatalf("%v\n%s", err, out)
+				}
+				var m, r, h float64
+				if _, err := fmt.Sscanf(lastLine(string(out), "startup "), "startup %f ms %f MiB-rss %f MiB-heap", &m, &r, &h); err != nil {
+					b.Fatalf("probe output %q: %v", out, err)
+				}
+				ms, rss, heap, n = ms+m, rss+r, heap+h, n+1
+			}
+			b.ReportMetric(ms/float64(n), "ms/start")
+			b.ReportMetric(rss/float64(n), "MiB-peak-rss")
+			b.ReportMetric(heap/float64(n), "MiB-heap")
+		})
+	}
+}
+
+func lastLine(out, prefix string) string {
+	var last string
+	for l := range strings.Lines(out) {
+		if strings.HasPrefix(l, prefix) {
+			last = strings.TrimSpace(l)
+		}
+	}
+	return last
+}
+
+// TestStartupProbe is the process BenchmarkStartup starts; it does nothing
+// in a normal test run.
+func TestStartupProbe(t *testing.T) {
+	mode := os.Getenv(startupEnv)
+	if mode == "" {
+		t.Skip("run by BenchmarkStartup")
+	}
+	start := time.Now()
+	kb, err := knowledge.Load(knowledge.Shipped())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var search searchFunc
+	switch mode {
+	case "plain-cjk":
+		p, err := buildPlainCJK(kb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		search = p.search
+	default:
+		m := modeSegment
+		if mode == "bigram" {
+			m = modeBigram
+		}
+		ix, err := build(kb, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		search = func(ctx context.Context, q string, n int) (int, error) {
+			r, err := ix.Search(ctx, q, n)
+			return len(r.Hits), err
+		}
+	}
+	if _, err := search(context.Background(), "網約車小程序需要什麼類目", 5); err != nil {
+		t.Fatal(err)
+	}
+	elapsed := time.Since(start)
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Printf("startup %.1f ms %.1f MiB-rss %.1f MiB-heap\n", float64(elapsed.Microseconds())/1000, peakRSS(), float64(ms.HeapAlloc)/(1<<20))
+}
+
+// peakRSS is the process's peak resident set (VmHWM) in MiB; 0 where /proc
+// is not available.
+func peakRSS() float64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
