@@ -16,6 +16,29 @@ import (
 // operator can, sends /reindex, and checks that the admin gets a clear
 // error and the old knowledge base keeps answering.
 func TestReindex_BrokenDirectory(t *testing.T) {
+	// One bot for every case: a failed reindex leaves it as it was.
+	dir := filepath.Join(t.TempDir(), "kb")
+	if err := os.CopyFS(dir, knowledge.Shipped()); err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	cfg.KnowledgeDir = dir
+	cfg.UnansweredLog = ""
+	a, err := wire(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Index.Close()
+	ask := func(text string) string {
+		var out lines
+		if err := a.Handler(context.Background(), &out, bot.Message{Chat: "me", Owner: true, Text: text}); err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		return strings.Join(out, "\n")
+	}
+	before := ask("EDI是什么")
+	version := a.Index.Base().Version
+
 	for _, test := range []struct {
 		name   string
 		break_ func(t *testing.T, dir string)
@@ -59,28 +82,13 @@ func TestReindex_BrokenDirectory(t *testing.T) {
 			if !test.root && os.Geteuid() == 0 {
 				t.Skip("root reads files whatever their mode")
 			}
-			dir := filepath.Join(t.TempDir(), "kb")
+			os.Chmod(dir, 0o755)
+			if err := os.RemoveAll(dir); err != nil {
+				t.Fatal(err)
+			}
 			if err := os.CopyFS(dir, knowledge.Shipped()); err != nil {
 				t.Fatal(err)
 			}
-			cfg := DefaultConfig()
-			cfg.KnowledgeDir = dir
-			cfg.UnansweredLog = ""
-			a, err := wire(cfg, slog.New(slog.DiscardHandler))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer a.Index.Close()
-			ask := func(text string) string {
-				var out lines
-				if err := a.Handler(context.Background(), &out, bot.Message{Chat: "me", Owner: true, Text: text}); err != nil {
-					t.Fatalf("%s: %v", text, err)
-				}
-				return strings.Join(out, "\n")
-			}
-			before := ask("EDI是什么")
-			version := a.Index.Base().Version
-
 			test.break_(t, dir)
 			reply := ask("/reindex")
 			t.Logf("/reindex: %s", reply)
