@@ -38,6 +38,7 @@ type Pos struct {
 type Source struct {
 	URL      string `yaml:"url"`
 	Seed     string `yaml:"seed"`
+	Title    string `yaml:"title"`    // what the source is, for readers: 微信官方《…》
 	Date     string `yaml:"date"`     // YYYY-MM-DD the page shows
 	Accessed string `yaml:"accessed"` // YYYY-MM-DD it was read, when the page shows no date
 	Note     string `yaml:"note"`
@@ -54,9 +55,15 @@ func (s Source) When() time.Time {
 	return time.Time{}
 }
 
-// Where names the source for a reader: its URL, or the seed's file name.
+// Where names the source for a reader: its title and URL, or whichever of
+// title, URL and seed file name it has.
 func (s Source) Where() string {
-	if s.URL != "" {
+	switch {
+	case s.Title != "" && s.URL != "":
+		return s.Title + " " + s.URL
+	case s.Title != "":
+		return s.Title
+	case s.URL != "":
 		return s.URL
 	}
 	return s.Seed

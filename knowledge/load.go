@@ -531,13 +531,14 @@ func (p *fileParser) sources(entry, n *yaml.Node, name string) []Source {
 	}
 	var out []Source
 	for _, sn := range items {
-		f := p.fields(sn, "source", "url", "seed", "date", "accessed", "note")
+		f := p.fields(sn, "source", "url", "seed", "title", "date", "accessed", "note")
 		if f == nil {
 			continue
 		}
 		s := Source{
 			URL:      p.str(f["url"], "url"),
 			Seed:     p.str(f["seed"], "seed"),
+			Title:    p.str(f["title"], "title"),
 			Date:     p.str(f["date"], "date"),
 			Accessed: p.str(f["accessed"], "accessed"),
 			Note:     p.str(f["note"], "note"),

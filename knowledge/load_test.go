@@ -297,7 +297,7 @@ func TestLoad_Errors(t *testing.T) {
 		`1-categories.yaml:33: unknown key "licence" in requirement item (want one of material)`,
 		`1-categories.yaml:34: category 社交/笔记: unknown licence 《未登记的许可证》 (add it to licences)`,
 		`1-categories.yaml:35: category 社交/笔记: requirement "《未闭合的名称" has an unclosed 《`,
-		`1-categories.yaml:37: unknown key "site" in source (want one of url, seed, date, accessed, note)`,
+		`1-categories.yaml:37: unknown key "site" in source (want one of url, seed, title, date, accessed, note)`,
 		`1-categories.yaml:37: category 社交/笔记: bad date "2026-02-30": want a real day as YYYY-MM-DD`,
 		`1-categories.yaml:38: category 社交/笔记: source has neither url: nor seed:`,
 		`1-categories.yaml:38: category 社交/笔记: bad date "2026-2-1": want a real day as YYYY-MM-DD`,
