@@ -59,7 +59,10 @@ func parseSettings(fs *flag.FlagSet, args []string) error {
 	explicit := make(map[string]bool)
 	fs.Visit(func(f *flag.Flag) { explicit[f.Name] = true })
 
-	path := fs.Lookup("config").Value.String()
+	var path string
+	if f := fs.Lookup("config"); f != nil {
+		path = f.Value.String()
+	}
 	if v, ok := os.LookupEnv(envConfig); ok && !explicit["config"] {
 		path = v
 	}
