@@ -284,3 +284,19 @@ func TestRateLimit_JumbledTimes(t *testing.T) {
 		t.Errorf("%d of %d messages passed the global budget, which allows %d", passed, n, most)
 	}
 }
+
+// TestRateLimit_StrayTime: one message stamped a day ahead must not stop
+// the buckets from refilling for everyone else.
+func TestRateLimit_StrayTime(t *testing.T) {
+	lim := &bot.RateLimit{Sender: bot.Bucket{Every: time.Second, Burst: 1}}
+	passed := 0
+	h := lim.Middleware(func(context.Context, bot.Replier, bot.Message) error { passed++; return nil })
+	t0 := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	h(context.Background(), &sink{}, bot.Message{Chat: "x", Sender: "x", Time: t0.Add(24 * time.Hour)})
+	for i := range 10 {
+		h(context.Background(), &sink{}, bot.Message{Chat: "a", Sender: "a", Time: t0.Add(time.Duration(i) * 2 * time.Second)})
+	}
+	if passed < 10 {
+		t.Errorf("%d of 11 messages passed; one a second per sender should let all through", passed)
+	}
+}

@@ -19,6 +19,10 @@ func (b Bucket) limiter() *rate.Limiter {
 	return rate.NewLimiter(rate.Every(b.Every), max(b.Burst, 1))
 }
 
+// maxTimeJitter is how far message times may go back and still be taken as
+// out of order rather than as a clock that was set back.
+const maxTimeJitter = 5 * time.Minute
+
 // DefaultMaxKeys bounds how many senders and chats RateLimit tracks.
 const DefaultMaxKeys = 10000
 
@@ -92,7 +96,10 @@ func (rl *RateLimit) admit(m Message) (pass, notice bool) {
 	// and a sync brings several chats at once). A token bucket that is
 	// asked about an earlier time and then a later one earns the tokens in
 	// between twice, so a flood with jumbled times would never run dry.
-	if t.Before(rl.latest) {
+	// A time far behind the latest is a clock that was set back, or a
+	// latest time that was wrong: follow it, so that one stray stamp from
+	// the future cannot stop the buckets from refilling.
+	if t.Before(rl.latest) && rl.latest.Sub(t) < maxTimeJitter {
 		t = rl.latest
 	}
 	rl.latest = t
