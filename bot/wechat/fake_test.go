@@ -349,21 +349,6 @@ func (f *fakeWeChat) syncCookies() []map[string]string {
 	return append([]map[string]string(nil), f.cookies...)
 }
 
-// waitSent waits until at least n messages were sent, and returns them.
-func (f *fakeWeChat) waitSent(ctx context.Context, n int) []sentMsg {
-	f.t.Helper()
-	for {
-		if s := f.sentMessages(); len(s) >= n {
-			return s
-		}
-		select {
-		case <-ctx.Done():
-			f.t.Fatalf("waiting for %d sent messages: got %d: %+v", n, len(f.sentMessages()), f.sentMessages())
-		case <-time.After(5 * time.Millisecond):
-		}
-	}
-}
-
 // waitFor waits until cond holds.
 func waitFor(ctx context.Context, t *testing.T, what string, cond func() bool) {
 	t.Helper()
