@@ -297,7 +297,8 @@ func licenceNames(ls []*knowledge.Licence) string {
 	return strings.Join(names, separator)
 }
 
-// newestSource returns the source a reader can best check: one with a URL
+// newestSource returns the source a reader can best check: one the
+// curators titled for readers before an untitled one, one with a URL
 // before a seed document, one whose page shows a date before one with only
 // the date it was read, and then the newest.
 func newestSource(ss []knowledge.Source) (knowledge.Source, bool) {
@@ -306,6 +307,9 @@ func newestSource(ss []knowledge.Source) (knowledge.Source, bool) {
 	}
 	rank := func(s knowledge.Source) int {
 		r := 0
+		if s.Title != "" {
+			r += 4
+		}
 		if s.URL != "" {
 			r += 2
 		}

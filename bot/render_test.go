@@ -141,6 +141,7 @@ func TestNewestSource(t *testing.T) {
 		{"a page date before a read date", []knowledge.Source{read, older}, older},
 		{"the newest page", []knowledge.Source{older, read, official, seed}, official},
 		{"only a seed", []knowledge.Source{seed}, seed},
+		{"a title first", []knowledge.Source{official, {Title: "转载的备案指引", Seed: "004.txt", Accessed: "2026-11-24"}}, knowledge.Source{Title: "转载的备案指引", Seed: "004.txt", Accessed: "2026-11-24"}},
 	} {
 		if got, _ := newestSource(test.ss); got != test.want {
 			t.Errorf("%s: newestSource() = %v, want %v", test.name, got, test.want)
