@@ -38,6 +38,7 @@ type served struct {
 	bi    bleve.Index
 	segID string
 	hits  map[string]knowledge.Hit // document id → what it points at
+	vocab *vocab
 	q     *querier
 }
 
@@ -136,10 +137,18 @@ func newServed(kb *knowledge.Base, mode analysisMode) (_ *served, err error) {
 		return nil, fmt.Errorf("index: build: %w", err)
 	}
 	b := bi.NewBatch()
+	ia := m.AnalyzerNamed(analyzerIndex)
+	if ia == nil {
+		bi.Close()
+		return nil, errors.New("index: build: no index analyzer")
+	}
+	s.vocab = newVocab()
 	var names []string
 	add := func(id string, h knowledge.Hit, d document) error {
 		s.hits[id] = h
 		names = append(names, d.exact...)
+		texts := append(append(append([]string{}, d.title...), d.names...), d.body...)
+		s.vocab.add(id, ia, texts...)
 		return b.Index(id, d.fields())
 	}
 	for _, c := range kb.Categories {

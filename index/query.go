@@ -39,6 +39,10 @@ var kindWeight = map[knowledge.Kind]float64{
 	knowledge.KindLicence:  0.3,
 }
 
+// rankCoverage blends coverage into the ranking: a hit's score is
+// multiplied by rankCoverage plus its coverage.
+var rankCoverage = 1.0
+
 // querier turns questions into bleve queries for one knowledge base.
 type querier struct {
 	analyzer analysis.Analyzer // the mapping's query analyzer
@@ -224,36 +228,60 @@ func (p prepared) query() query.Query {
 // Search implements [knowledge.Searcher]. Any text is a valid question; an
 // error means the index is closed or ctx is done.
 func (ix *Index) Search(ctx context.Context, question string, n int) (knowledge.Result, error) {
+	res, _, err := ix.search(ctx, question, n)
+	return res, err
+}
+
+// scored is a hit with what the decision looks at.
+type scored struct {
+	id       string
+	hit      knowledge.Hit
+	coverage float64 // see vocab.coverage
+	raw      float64 // bleve's score times the kind weight
+}
+
+// search is Search that also returns the scored hits behind the result.
+func (ix *Index) search(ctx context.Context, question string, n int) (knowledge.Result, []scored, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	s := ix.cur
 	if s == nil {
-		return knowledge.Result{Decision: knowledge.None}, ErrClosed
+		return knowledge.Result{Decision: knowledge.None}, nil, ErrClosed
 	}
 	p := s.q.prepare(question)
 	res := knowledge.Result{Decision: knowledge.None, Normalized: p.normalized, Traditional: p.traditional}
 	if n <= 0 || p.text == "" {
-		return res, nil
+		return res, nil, nil
 	}
 	// Ask for more than n: kind weights below may reorder the top.
 	size := max(n, 2) + 10
 	req := bleve.NewSearchRequestOptions(p.query(), size, 0, false)
 	sr, err := s.bi.SearchInContext(ctx, req)
 	if err != nil {
-		return res, fmt.Errorf("index: search %q: %w", question, err)
+		return res, nil, fmt.Errorf("index: search %q: %w", question, err)
 	}
+	hits := make([]scored, 0, len(sr.Hits))
 	for _, h := range sr.Hits {
 		hit, ok := s.hits[h.ID]
 		if !ok {
 			continue
 		}
 		hit.Score = h.Score * kindWeight[hit.Kind]
-		res.Hits = append(res.Hits, hit)
+		hits = append(hits, scored{id: h.ID, hit: hit})
 	}
-	slices.SortStableFunc(res.Hits, func(a, b knowledge.Hit) int { return cmp.Compare(b.Score, a.Score) })
-	res.Decision = decide(res.Hits)
-	if len(res.Hits) > n {
-		res.Hits = res.Hits[:n]
+	for i := range hits {
+		if p.short != "" && s.vocab.hasPrefix(hits[i].id, p.short) {
+			hits[i].coverage = 1
+		} else {
+			hits[i].coverage = s.vocab.coverage(hits[i].id, p.terms)
+		}
+		hits[i].raw = hits[i].hit.Score
+		hits[i].hit.Score *= rankCoverage + hits[i].coverage
 	}
-	return res, nil
+	slices.SortStableFunc(hits, func(a, b scored) int { return cmp.Compare(b.hit.Score, a.hit.Score) })
+	res.Decision = decide(hits, len(p.names) > 0 || len(p.expansion) > 0 || p.short != "")
+	for _, h := range hits[:min(len(hits), n)] {
+		res.Hits = append(res.Hits, h.hit)
+	}
+	return res, hits, nil
 }
