@@ -279,7 +279,7 @@ func (ix *Index) search(ctx context.Context, question string, n int) (knowledge.
 		hits[i].hit.Score *= rankCoverage + hits[i].coverage
 	}
 	slices.SortStableFunc(hits, func(a, b scored) int { return cmp.Compare(b.hit.Score, a.hit.Score) })
-	res.Decision = decide(hits, len(p.names) > 0 || len(p.expansion) > 0 || p.short != "")
+	res.Decision = decide(hits, p)
 	for _, h := range hits[:min(len(hits), n)] {
 		res.Hits = append(res.Hits, h.hit)
 	}

@@ -3,6 +3,7 @@ package index
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,6 +26,15 @@ var zhDict string
 // domainFreq is the frequency given to the knowledge base's own terms, so the
 // segmenter keeps 互联网医院 or 网约车 whole instead of splitting them.
 const domainFreq = 20000
+
+// platformWords are words of the chat around mini-programs that the general
+// dictionary lacks (it predates them); without them 微信 is cut into 微 and
+// 信. Domain words come from the knowledge base instead.
+var platformWords = []string{
+	"微信", "小程序", "微信小程序", "公众号", "视频号", "企业微信", "小游戏", "抖音", "快手", "支付宝",
+	"头条", "小红书", "淘宝", "拼多多", "美团", "饿了么", "上架", "下架", "提审", "过审", "类目", "服务类目",
+	"资质", "主体", "插件", "接口", "商户号", "审核", "驳回", "封禁", "整改", "app",
+}
 
 type dictWord struct {
 	text string
@@ -64,6 +74,7 @@ func newSegmenter(domain []string) *gse.Segmenter {
 	seg.Dict = gse.NewDict()
 	seg.Init()
 	words := base()
+	domain = append(slices.Clip(domain), platformWords...)
 	freq := make(map[string]float64, len(domain))
 	for _, w := range domain {
 		if w = normalize(strings.TrimSpace(w)); w != "" {
