@@ -144,7 +144,7 @@ func newZhAnalyzer(config map[string]interface{}, _ *registry.Cache) (analysis.A
 	stop, _ := config["stop"].(bool)
 	return &analysis.DefaultAnalyzer{
 		CharFilters: []analysis.CharFilter{normFilter{}},
-		Tokenizer:   &segTokenizer{seg: v.(*gse.Segmenter), maxWord: maxWord, stop: stop},
+		Tokenizer:   &segTokenizer{seg: v.(*gse.Segmenter), cut: newCutter(v.(*gse.Segmenter)), maxWord: maxWord, stop: stop},
 	}, nil
 }
 
@@ -153,42 +153,46 @@ func newZhAnalyzer(config map[string]interface{}, _ *registry.Cache) (analysis.A
 // "max_word" pattern), so a document's 增值电信业务经营许可证 matches 许可证.
 type segTokenizer struct {
 	seg     *gse.Segmenter
+	cut     *cutter
 	maxWord bool
 	stop    bool
 }
 
 func (t *segTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	text := string(input)
-	words := t.seg.Cut(text, false)
-	rv := make(analysis.TokenStream, 0, len(words))
-	cursor, pos := 0, 0
-	for _, w := range words {
-		idx := strings.Index(text[cursor:], w)
-		if idx < 0 {
-			continue
-		}
-		start := cursor + idx
-		end := start + len(w)
-		cursor = end
+	spans := t.cut.cut(text, make([]span, 0, len(text)/3+1))
+	rv := make(analysis.TokenStream, 0, len(spans))
+	pos := 0
+	for _, sp := range spans {
+		w := text[sp.start:sp.end]
 		if !hasWordChar(w) || (t.stop && stopWords[w]) {
 			continue
 		}
 		pos++
-		rv = append(rv, &analysis.Token{Term: []byte(w), Start: start, End: end, Position: pos, Type: tokenType(w)})
+		rv = append(rv, &analysis.Token{Term: input[sp.start:sp.end:sp.end], Start: sp.start, End: sp.end, Position: pos, Type: tokenType(w)})
 		if !t.maxWord {
 			continue
 		}
-		runes := []rune(w)
-		for n := 2; n < len(runes) && n <= 8; n++ {
-			off := 0
-			for i := 0; i+n <= len(runes); i++ {
-				sub := string(runes[i : i+n])
-				if f, _, ok := t.seg.Find(sub); ok && f > 0 {
-					s := start + off
-					rv = append(rv, &analysis.Token{Term: []byte(sub), Start: s, End: s + len(sub), Position: pos, Type: analysis.Ideographic})
+		// Dictionary words inside w, two to eight characters long.
+		for i := sp.start; i < sp.end; {
+			_, size := utf8.DecodeRuneInString(text[i:])
+			j, n := i+size, 1
+			for j < sp.end && n < 8 {
+				_, size := utf8.DecodeRuneInString(text[j:])
+				j += size
+				n++
+				if i == sp.start && j == sp.end {
+					break // w itself
 				}
-				off += utf8.RuneLen(runes[i])
+				freq, _, ok := t.seg.Dict.Find(input[i:j])
+				if !ok {
+					break
+				}
+				if freq > 0 {
+					rv = append(rv, &analysis.Token{Term: input[i:j:j], Start: i, End: j, Position: pos, Type: analysis.Ideographic})
+				}
 			}
+			i += size
 		}
 	}
 	return rv

@@ -1,0 +1,92 @@
+package index
+
+import (
+	"math"
+	"unicode/utf8"
+
+	"github.com/go-ego/gse"
+)
+
+// cutter is gse's dictionary cut without its HMM (gse's Cut(text, false)),
+// rewritten over byte offsets with slices instead of maps: it allocates a
+// fraction of what gse does and gives each word's place in the text.
+type cutter struct {
+	dict *gse.Dictionary
+	logT float64 // log of the dictionary's total frequency
+}
+
+func newCutter(seg *gse.Segmenter) *cutter {
+	return &cutter{dict: seg.Dict, logT: math.Log(seg.Dict.TotalFreq())}
+}
+
+// span is a word of a text, as byte offsets.
+type span struct{ start, end int }
+
+// cut splits text, which must already be lower case, into words: the most
+// probable path through the dictionary words it contains, single characters
+// where it contains none, and runs of ASCII letters and digits kept whole.
+func (c *cutter) cut(text string, out []span) []span {
+	b := []byte(text)
+	// off[k] is the byte offset of rune k; off[n] is len(b).
+	off := make([]int, 0, len(b)+1)
+	for i := range text {
+		off = append(off, i)
+	}
+	n := len(off)
+	off = append(off, len(b))
+
+	// Dynamic programming from the end, as gse's calc: best[k] is the best
+	// log probability of text from rune k on, next[k] the end of its first word.
+	best := make([]float64, n+1)
+	next := make([]int, n+1)
+	for k := n - 1; k >= 0; k-- {
+		found := false
+		for i := k; i < n; i++ {
+			freq, _, ok := c.dict.Find(b[off[k]:off[i+1]])
+			if !ok {
+				break
+			}
+			if freq <= 0 {
+				continue
+			}
+			f := math.Log(freq) - c.logT + best[i+1]
+			// gse keeps the later end on a tie.
+			if !found || f > best[k] || (f == best[k] && i+1 > next[k]) {
+				best[k], next[k] = f, i+1
+				found = true
+			}
+		}
+		if !found {
+			best[k], next[k] = -c.logT+best[k+1], k+1
+		}
+	}
+
+	for x := 0; x < n; {
+		y := next[x]
+		// Single ASCII letters and digits join into one word, as gse's
+		// [[:alnum:]] buffer does.
+		if y == x+1 && isASCIIAlnum(text[off[x]:off[y]]) {
+			z := x
+			for z < n && next[z] == z+1 && isASCIIAlnum(text[off[z]:off[z+1]]) {
+				z++
+			}
+			out = append(out, span{off[x], off[z]})
+			x = z
+			continue
+		}
+		out = append(out, span{off[x], off[y]})
+		x = y
+	}
+	return out
+}
+
+func isASCIIAlnum(s string) bool {
+	if len(s) != 1 {
+		return false
+	}
+	c := s[0]
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// runeLen is the number of runes in s.
+func runeLen(s string) int { return utf8.RuneCountInString(s) }

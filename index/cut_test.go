@@ -1,0 +1,39 @@
+package index
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCut compares the cutter with gse's own Cut(text, false) on the dev
+// questions and the test knowledge base: the words must be the same.
+func TestCut(t *testing.T) {
+	kb := testBase()
+	seg := newSegmenter(domainTerms(kb))
+	c := newCutter(seg)
+	texts := []string{"", "a", "4s店收定金算哪个类目", "icp备案要多久", "小程序直播带货要什么资质", "123abc 直播", "😀药"}
+	for _, q := range loadDev(t) {
+		texts = append(texts, normalize(q.Q))
+	}
+	for _, cat := range kb.Categories {
+		texts = append(texts, normalize(cat.Description))
+	}
+	diff := 0
+	for _, text := range texts {
+		var got []string
+		for _, sp := range c.cut(text, nil) {
+			got = append(got, text[sp.start:sp.end])
+		}
+		want := seg.Cut(text, false)
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			diff++
+			t.Logf("cut(%q):\n got %q\nwant %q", text, got, want)
+		}
+		if strings.Join(got, "") != text {
+			t.Errorf("cut(%q) = %q: the words do not make up the text", text, got)
+		}
+	}
+	if diff > len(texts)/20 {
+		t.Errorf("%d of %d texts cut differently from gse", diff, len(texts))
+	}
+}
