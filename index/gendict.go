@@ -26,7 +26,7 @@ import (
 )
 
 func main() {
-	n := flag.Int("n", 50000, "number of words to keep")
+	n := flag.Int("n", 30000, "number of words to keep")
 	flag.Parse()
 	writeDict(*n, "dict/zh.txt")
 	writeRunes("dict/t2s_runes.txt")

@@ -16,7 +16,7 @@ import (
 	"github.com/go-ego/gse"
 )
 
-// zhDict is the general part of the segmenter's dictionary: the 50,000 most
+// zhDict is the general part of the segmenter's dictionary: the 30,000 most
 // frequent words of gse's zh_s dictionary (see dict/README.md). Loading gse's
 // own embedded dictionary instead would cost about 2 s and 128 MiB at start-up.
 //
