@@ -75,8 +75,9 @@ func (v *vocab) hasPrefix(id, prefix string) bool {
 }
 
 // coverage is the share of the weight of terms that document id contains,
-// between 0 and 1.
-func (v *vocab) coverage(id string, terms []string) float64 {
+// between 0 and 1. A term also counts as contained when the document has
+// one of its alternatives (what a synonym means).
+func (v *vocab) coverage(id string, terms []string, alt map[string][]string) float64 {
 	doc := v.docs[id]
 	var have, all float64
 	for i, t := range terms {
@@ -85,14 +86,22 @@ func (v *vocab) coverage(id string, terms []string) float64 {
 		}
 		w := v.weight(t)
 		all += w
-		if tid, ok := v.ids[t]; ok {
-			if _, found := slices.BinarySearch(doc, tid); found {
-				have += w
-			}
+		if v.has(doc, t) || slices.ContainsFunc(alt[t], func(a string) bool { return v.has(doc, a) }) {
+			have += w
 		}
 	}
 	if all == 0 {
 		return 0
 	}
 	return have / all
+}
+
+// has reports whether doc (sorted term ids) contains term.
+func (v *vocab) has(doc []int32, term string) bool {
+	tid, ok := v.ids[term]
+	if !ok {
+		return false
+	}
+	_, found := slices.BinarySearch(doc, tid)
+	return found
 }

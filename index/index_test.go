@@ -45,6 +45,7 @@ func testBase() *knowledge.Base {
 			{Word: "带货", Means: []string{"直播"}},
 			{Word: "交友", Means: []string{"社交"}},
 			{Word: "看病", Means: []string{"医疗"}},
+			{Word: "叫车", Means: []string{"网约车"}},
 		},
 		Words:   []string{"网约车"},
 		Version: "test",
@@ -74,7 +75,11 @@ func TestSearch(t *testing.T) {
 		{"ＩＣＰ备案要多久", "备案"},
 		{"审核被拒了怎么办", "审核驳回"},
 		{"增值电信业务经营许可证是什么", "增值电信业务经营许可证"},
+		{"我们公司想做个叫车的，要办什么", "交通服务/网约车"}, // a synonym that means a name
+		{"直播", "社交/直播"},
+		{"請問直播帶貨需要什麼資質", "社交/直播"},
 		{"今天天气怎么样", ""},
+		{"ICP:备案 +-\"~*😀", "备案"}, // query syntax is just text
 	} {
 		t.Run(test.question, func(t *testing.T) {
 			res, err := ix.Search(context.Background(), test.question, 3)

@@ -90,11 +90,13 @@ func newQuerier(kb *knowledge.Base, analyzer analysis.Analyzer, names []string) 
 type prepared struct {
 	normalized  string
 	traditional bool
-	text        string   // what is searched: the normalised question
-	terms       []string // the question's terms, boilerplate removed
-	expansion   []string // terms of the synonyms of words in the question
-	names       []string // keys of the names the question contains
-	short       string   // the question's content when it is one or two characters
+	text        string              // what is searched: the normalised question
+	terms       []string            // the question's terms, boilerplate removed
+	expansion   []string            // terms of the synonyms of words in the question
+	names       []string            // keys of the names the question contains
+	synNames    []string            // keys of names its synonyms mean
+	alt         map[string][]string // a synonym's term → the terms it means
+	short       string              // the question's content when it is one or two characters
 }
 
 func (q *querier) prepare(question string) prepared {
@@ -113,12 +115,27 @@ func (q *querier) prepare(question string) prepared {
 	for _, s := range q.synonyms {
 		if strings.Contains(p.text, s.word) {
 			means = append(means, s.means...)
+			// The synonym's words count as covered by a document that has
+			// what it means.
+			alt := q.terms(strings.Join(s.means, " "))
+			for _, w := range q.terms(s.word) {
+				if p.alt == nil {
+					p.alt = make(map[string][]string)
+				}
+				p.alt[w] = append(p.alt[w], alt...)
+			}
 		}
 	}
 	if len(means) > 0 {
 		p.expansion = q.terms(strings.Join(means, " "))
 	}
 	p.names = q.contained(nameKey(p.text))
+	// A synonym that means a name is as good as the name: 打车 → 网约车.
+	for _, m := range means {
+		if k := nameKey(m); q.names[k] && !slices.Contains(p.names, k) && !slices.Contains(p.synNames, k) {
+			p.synNames = append(p.synNames, k)
+		}
+	}
 	if c := content(p.text); c != "" && utf8.RuneCountInString(c) <= 2 {
 		p.short = c
 	}
@@ -214,6 +231,12 @@ func (p prepared) query() query.Query {
 		t.SetBoost(boostExact * float64(utf8.RuneCountInString(name)) / 2)
 		clauses = append(clauses, t)
 	}
+	for _, name := range p.synNames {
+		t := bleve.NewTermQuery(name)
+		t.SetField(fieldExact)
+		t.SetBoost(boostExact * boostSynonym * float64(utf8.RuneCountInString(name)) / 2)
+		clauses = append(clauses, t)
+	}
 	if p.short != "" {
 		for _, field := range []string{fieldTitle, fieldNames} {
 			pq := bleve.NewPrefixQuery(p.short)
@@ -273,7 +296,7 @@ func (ix *Index) search(ctx context.Context, question string, n int) (knowledge.
 		if p.short != "" && s.vocab.hasPrefix(hits[i].id, p.short) {
 			hits[i].coverage = 1
 		} else {
-			hits[i].coverage = s.vocab.coverage(hits[i].id, p.terms)
+			hits[i].coverage = s.vocab.coverage(hits[i].id, p.terms, p.alt)
 		}
 		hits[i].raw = hits[i].hit.Score
 		hits[i].hit.Score *= rankCoverage + hits[i].coverage
