@@ -104,3 +104,55 @@ func describe(hits []knowledge.Hit) []string {
 	}
 	return s
 }
+
+func TestSearch_Normalized(t *testing.T) {
+	ix := mustBuild(t, testBase())
+	for _, test := range []struct {
+		question, normalized string
+		traditional          bool
+	}{
+		{"網約車小程序需要什麼類目", "网约车小程序需要什么类目", true},
+		{"网约车小程序需要什么类目", "网约车小程序需要什么类目", false},
+		{"ＩＣＰ备案　要多久？", "ICP备案 要多久?", false},
+		{"  直播  ", "直播", false},
+	} {
+		res, err := ix.Search(context.Background(), test.question, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Normalized != test.normalized || res.Traditional != test.traditional {
+			t.Errorf("Search(%q): Normalized %q, Traditional %v; want %q, %v",
+				test.question, res.Normalized, res.Traditional, test.normalized, test.traditional)
+		}
+	}
+}
+
+func TestToTraditional(t *testing.T) {
+	for in, want := range map[string]string{
+		"":          "",
+		"网约车需要什么资质": "網約車需要什麼資質",
+		"小程序":       "小程序",
+		"《增值电信业务经营许可证》ICP": "《增值電信業務經營許可證》ICP",
+	} {
+		if got := ToTraditional(in); got != want {
+			t.Errorf("ToTraditional(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestHasTraditional(t *testing.T) {
+	// Every text t2s changes must be seen by the fast check.
+	for _, s := range []string{"網約車", "資質", "什麼", "審核不通過怎麼辦", "一目瞭然", "小程序上架需要什么資質"} {
+		if !hasTraditional(s) {
+			t.Errorf("hasTraditional(%q) = false", s)
+		}
+		if toSimplified(s) == s {
+			t.Errorf("toSimplified(%q) did not change it", s)
+		}
+	}
+	for _, s := range []string{"网约车", "小程序上架需要什么资质", "ICP", ""} {
+		if hasTraditional(s) {
+			t.Errorf("hasTraditional(%q) = true", s)
+		}
+	}
+}
