@@ -2,7 +2,6 @@ package index
 
 import (
 	"math"
-	"unicode/utf8"
 
 	"github.com/go-ego/gse"
 )
@@ -87,6 +86,3 @@ func isASCIIAlnum(s string) bool {
 	c := s[0]
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
-
-// runeLen is the number of runes in s.
-func runeLen(s string) int { return utf8.RuneCountInString(s) }
