@@ -98,7 +98,7 @@ func TestChat(t *testing.T) {
 		t.Errorf("banner = %q, want it to name the embedded knowledge base", out)
 	}
 	s.say("帮助", "例如")
-	s.say("直播带货要什么资质", "【社交-直播】")
+	s.say("社交直播要什么资质", "【社交-直播】")
 	// The local user is the owner: admin commands work, and no rate limit applies.
 	s.say("/stats", "已回答：1")
 	s.say("/reindex", "索引已重建")
