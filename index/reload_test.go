@@ -29,12 +29,14 @@ func TestReload(t *testing.T) {
 		searches atomic.Int64
 	)
 	errs := make(chan error, 4)
-	for range 2 {
+	// One searcher asks in Traditional characters, so the T→S conversion
+	// runs concurrently too.
+	for _, q := range []string{"天气预报小程序要什么资质", "網約車小程序需要什麼類目"} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for !stop.Load() {
-				res, err := ix.Search(context.Background(), "天气预报小程序要什么资质", 3)
+				res, err := ix.Search(context.Background(), q, 3)
 				if err != nil {
 					errs <- err
 					return
