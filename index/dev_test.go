@@ -163,12 +163,12 @@ func scoreDev(t testing.TB, ix *Index, qs []devQuestion, log func(string)) devSc
 }
 
 // The dev-set figures, in percent: what issue 4 requires, and the floor the
-// tree holds now (the figures of the last tuning, rounded down). Below the
+// tree holds now (the figures of the last tuning less one question). Below the
 // floor the test fails; below the requirement it fails only with
 // -dev.strict, and says so otherwise.
 var (
 	devRequired = devTarget{hit1: 85, hit3: 95, declines: 85}
-	devFloor    = devTarget{hit1: 78, hit3: 88, declines: 72}
+	devFloor    = devTarget{hit1: 77, hit3: 86, declines: 81}
 	strictDev   = flag.Bool("dev.strict", false, "fail TestDevQuestions below the required figures, not only below the floor")
 )
 

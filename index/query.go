@@ -25,9 +25,9 @@ const (
 	boostTitle   = 3.0
 	boostNames   = 3.0
 	boostBody    = 1.0
-	boostSynonym = 0.8  // relative to the literal words of the question
-	boostExact   = 10.0 // the whole question is a name
-	boostPrefix  = 2.0  // a one- or two-character question starts a word
+	boostSynonym = 0.8 // relative to the literal words of the question
+	boostExact   = 5.0 // a name the question contains, per two characters
+	boostPrefix  = 2.0 // a one- or two-character question starts a word
 )
 
 // kindWeight scales each kind's score. Questions name licences mostly to
@@ -126,8 +126,12 @@ func (q *querier) prepare(question string) prepared {
 			}
 		}
 	}
-	if len(means) > 0 {
-		p.expansion = q.terms(strings.Join(means, " "))
+	// Each meaning once, and not what the question says itself: 直播带货
+	// and 带货 both mean 直播, which the question already asks for.
+	for _, t := range q.terms(strings.Join(means, " ")) {
+		if !slices.Contains(p.terms, t) && !slices.Contains(p.expansion, t) {
+			p.expansion = append(p.expansion, t)
+		}
 	}
 	p.names = q.contained(nameKey(p.text))
 	// A synonym that means a name is as good as the name: 打车 → 网约车.
@@ -231,10 +235,12 @@ func (p prepared) query() query.Query {
 		t.SetBoost(boostExact * float64(utf8.RuneCountInString(name)) / 2)
 		clauses = append(clauses, t)
 	}
+	// A name a synonym means counts as a two-character name: its length
+	// says nothing about how specific the user's word was.
 	for _, name := range p.synNames {
 		t := bleve.NewTermQuery(name)
 		t.SetField(fieldExact)
-		t.SetBoost(boostExact * boostSynonym * float64(utf8.RuneCountInString(name)) / 2)
+		t.SetBoost(boostExact * boostSynonym)
 		clauses = append(clauses, t)
 	}
 	if p.short != "" {
