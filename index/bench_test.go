@@ -66,6 +66,12 @@ func buildPlainCJK(kb *knowledge.Base) (*plainCJK, error) {
 }
 
 func (p *plainCJK) search(ctx context.Context, q string, n int) (int, error) {
+	ids, err := p.top(ctx, q, n)
+	return len(ids), err
+}
+
+// top returns the ids of the first n hits for q.
+func (p *plainCJK) top(ctx context.Context, q string, n int) ([]string, error) {
 	var qs []query.Query
 	for _, f := range []struct {
 		field string
@@ -78,9 +84,13 @@ func (p *plainCJK) search(ctx context.Context, q string, n int) (int, error) {
 	}
 	res, err := p.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), n, 0, false))
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return len(res.Hits), nil
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	return ids, nil
 }
 
 type searchFunc func(ctx context.Context, q string, n int) (int, error)

@@ -202,3 +202,95 @@ func TestDevQuestions(t *testing.T) {
 		t.Logf("NOTE: below the required figures (hit@1 %.0f%%, hit@3 %.0f%%, declines %.0f%%); -dev.strict fails here", devRequired.hit1, devRequired.hit3, devRequired.declines)
 	}
 }
+
+var ablation = flag.Bool("dev.ablation", false, "run TestDevAblation: the dev-set figures with each mechanism taken away")
+
+// TestDevAblation prints the dev-set figures of the full index, then with one
+// mechanism taken away at a time, and of a plain bleve cjk index; see
+// docs/benchmarks.md. It changes package settings, so it never runs in
+// parallel and restores them.
+func TestDevAblation(t *testing.T) {
+	if !*ablation {
+		t.Skip("run with -dev.ablation")
+	}
+	qs := loadDev(t)
+	kb := shippedBase(t)
+	run := func(name string, mode analysisMode, kb *knowledge.Base, tweak func(ix *Index)) {
+		t.Helper()
+		ix, err := build(kb, mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ix.Close()
+		if tweak != nil {
+			tweak(ix)
+		}
+		t.Logf("%-40s %v", name, scoreDev(t, ix, qs, nil))
+	}
+	noNames := func(ix *Index) { ix.cur.q.names = map[string]bool{} }
+
+	run("all mechanisms", modeSegment, kb, nil)
+	run("bigrams instead of segmentation", modeBigram, kb, nil)
+	noSyn := *kb
+	noSyn.Synonyms = nil
+	run("without synonyms", modeSegment, &noSyn, nil)
+	needName = false
+	run("without name matching", modeSegment, kb, noNames)
+	needName = true
+	saved := t2sRunes
+	t2sRunes = func() map[rune]bool { return nil }
+	run("without T→S", modeSegment, kb, nil)
+	t2sRunes = saved
+	stop := stopWords
+	stopWords = map[string]bool{}
+	run("without boilerplate removal", modeSegment, kb, nil)
+	stopWords = stop
+	rankCoverage = 1e6
+	run("without coverage in the ranking", modeSegment, kb, nil)
+	rankCoverage = 1
+	lw := kindWeight[knowledge.KindLicence]
+	kindWeight[knowledge.KindLicence] = 1
+	run("without the licence weight", modeSegment, kb, nil)
+	kindWeight[knowledge.KindLicence] = lw
+	me := minEvidence
+	needName, minEvidence = false, 0
+	run("never declining", modeSegment, kb, nil)
+	needName = true
+	run("declining on names only", modeSegment, kb, nil)
+	needName, minEvidence = false, me
+	run("declining on evidence only", modeSegment, kb, nil)
+	needName = true
+
+	// The plain cjk baseline has no decision: its top hits only.
+	plain, err := buildPlainCJK(kb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plain.bi.Close()
+	ix := mustBuild(t, kb)
+	hit1, hit3, n := 0, 0, 0
+	for _, q := range qs {
+		if q.ExpectTopic == "none" || q.ExpectTopic == "clarify" {
+			continue
+		}
+		n++
+		want, err := q.want()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids, err := plain.top(context.Background(), q.Q, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, id := range ids {
+			if slices.ContainsFunc(want, func(w []string) bool { return matches(ix.cur.hits[id], w) }) {
+				if i == 0 {
+					hit1++
+				}
+				hit3++
+				break
+			}
+		}
+	}
+	t.Logf("%-40s hit@1 %d/%d, hit@3 %d/%d (top hits, no decision)", "plain cjk index", hit1, n, hit3, n)
+}
