@@ -18,7 +18,7 @@ var (
 	// ("答题", "清单") is too weak to answer on.
 	needName           = true
 	minUnnamedTerms    = 3
-	minUnnamedCoverage = 0.5
+	minUnnamedCoverage = 0.45
 	// margin: a runner-up within this share of the top score makes the
 	// answer ambiguous.
 	margin = 0.15
