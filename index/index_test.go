@@ -156,3 +156,18 @@ func TestHasTraditional(t *testing.T) {
 		}
 	}
 }
+
+func TestSearch_ManyHits(t *testing.T) {
+	kb := testBase()
+	ix := mustBuild(t, kb)
+	docs := len(kb.Categories) + len(kb.Licences) + len(kb.Topics)
+	for _, n := range []int{-1, 0, 1 << 40} {
+		res, err := ix.Search(context.Background(), "直播", n)
+		if err != nil {
+			t.Fatalf("Search(直播, %d): %v", n, err)
+		}
+		if len(res.Hits) > max(n, 0) || len(res.Hits) > docs {
+			t.Errorf("Search(直播, %d): %d hits", n, len(res.Hits))
+		}
+	}
+}

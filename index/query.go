@@ -282,7 +282,9 @@ func (ix *Index) search(ctx context.Context, question string, n int) (knowledge.
 	if n <= 0 || p.text == "" {
 		return res, nil, nil
 	}
-	// Ask for more than n: kind weights below may reorder the top.
+	// Ask for more than n: kind weights below may reorder the top. There
+	// are never more hits than documents.
+	n = min(n, len(s.hits))
 	size := max(n, 2) + 10
 	req := bleve.NewSearchRequestOptions(p.query(), size, 0, false)
 	sr, err := s.bi.SearchInContext(ctx, req)
