@@ -1,4 +1,16 @@
 // Package index implements [knowledge.Searcher] with an in-memory bleve index
 // and Chinese analysis. It is the only package that imports bleve and the
 // segmenter; bleve types never leave it. It never imports bot or openwechat.
+//
+// Documents and questions are analysed alike: full-width folding,
+// Traditional→Simplified (OpenCC t2s), lower case, then gse word segmentation
+// over a trimmed general dictionary (dict/) plus the knowledge base's own
+// words; documents also index the dictionary words inside longer words. A
+// question additionally loses its boilerplate (小程序, 需要, 什么, 资质…),
+// gains the meanings of its synonyms, and is matched against every name of
+// the knowledge base it contains; a one- or two-character question also
+// matches as a prefix. The question only ever becomes term and prefix
+// queries, never query syntax. The decision (confident, ambiguous or none)
+// comes from the score, how much of the question the top hit covers, and
+// the margin to the runner-up; see decide.go and TestDevQuestions.
 package index
