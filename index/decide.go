@@ -2,6 +2,7 @@ package index
 
 import (
 	"slices"
+	"unicode/utf8"
 
 	"github.com/qualbot/qualbot/knowledge"
 )
@@ -40,6 +41,10 @@ func decide(hits []scored, p prepared) knowledge.Decision {
 		return knowledge.None
 	}
 	if len(hits) > 1 && (top.hit.Score-hits[1].hit.Score)/top.hit.Score < margin {
+		return knowledge.Ambiguous
+	}
+	// One character (药, 车) begins too many words to be sure of any.
+	if len(hits) > 1 && utf8.RuneCountInString(p.short) == 1 {
 		return knowledge.Ambiguous
 	}
 	return knowledge.Confident

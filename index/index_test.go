@@ -171,3 +171,14 @@ func TestSearch_ManyHits(t *testing.T) {
 		}
 	}
 }
+
+func TestSearch_OneCharacter(t *testing.T) {
+	ix := mustBuild(t, testBase())
+	res, err := ix.Search(context.Background(), "药", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Decision != knowledge.Ambiguous || len(res.Hits) < 2 {
+		t.Errorf("Search(药) = %s with %v, want the choices (Ambiguous)", res.Decision, describe(res.Hits))
+	}
+}
