@@ -236,18 +236,18 @@ func TestHelp(t *testing.T) {
 	}
 }
 
-// TestSampleConfig checks the sample qualbot.yaml in docs/operating.md: it
+// TestSampleConfig checks the sample qualbot.yaml in README.md: it
 // loads, and it gives the defaults, as it says.
 func TestSampleConfig(t *testing.T) {
 	clearEnv(t)
-	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "operating.md"))
+	doc, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, rest, ok := strings.Cut(string(doc), "```yaml\n# qualbot.yaml")
 	sample, _, ok2 := strings.Cut("# qualbot.yaml"+rest, "```")
 	if !ok || !ok2 {
-		t.Fatal("no sample qualbot.yaml in docs/operating.md")
+		t.Fatal("no sample qualbot.yaml in README.md")
 	}
 	cfg, err := runSettings([]string{"--config", writeFile(t, "qualbot.yaml", sample)})
 	if err != nil {
