@@ -302,22 +302,23 @@ func isClauseEnd(r rune) bool { return strings.ContainsRune("，,。；;？?！!
 // finish converts text to Traditional when asked and splits it into parts.
 func (a *Answerer) finish(r Reply, text string, trad bool) Reply {
 	if trad && a.ToTraditional != nil {
-		text = convertOutsideURLs(text, a.ToTraditional)
+		text = convertOutsideVerbatim(text, a.ToTraditional)
 		r.Traditional = true
 	}
 	r.Parts = split(text, a.maxRunes())
 	return r
 }
 
-// urlPattern finds the URLs in a reply; they may hold Chinese file names,
-// and must reach the user unchanged.
-var urlPattern = regexp.MustCompile(`https?://[^\s（）()“”，。；、]+`)
+// verbatimPattern finds what must reach the user unchanged in a Traditional
+// reply: URLs, which may hold Chinese file names, and official document
+// names in 《》, which are exact names to take to an office.
+var verbatimPattern = regexp.MustCompile(`https?://[^\s（）()“”，。；、]+|《[^《》]*》`)
 
-// convertOutsideURLs applies conv to text except inside URLs.
-func convertOutsideURLs(text string, conv func(string) string) string {
+// convertOutsideVerbatim applies conv to text except where verbatimPattern matches.
+func convertOutsideVerbatim(text string, conv func(string) string) string {
 	var b strings.Builder
 	last := 0
-	for _, loc := range urlPattern.FindAllStringIndex(text, -1) {
+	for _, loc := range verbatimPattern.FindAllStringIndex(text, -1) {
 		b.WriteString(conv(text[last:loc[0]]))
 		b.WriteString(text[loc[0]:loc[1]])
 		last = loc[1]

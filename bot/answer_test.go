@@ -61,7 +61,7 @@ func TestAnswer(t *testing.T) {
 		{"我已经有视听许可证了，能做社交直播吗", bot.KindCheck, []string{"已有：《信息网络传播视听节目许可证》", "满足该类目的资质要求"}},
 		{"今天天气怎么样", bot.KindDecline, []string{"帮助"}},
 		{"你好", bot.KindHelp, []string{"例如"}},
-		{"有文網文能選哪些類目", bot.KindAnswer, []string{"《網絡文化經營許可證》", "需要它的類目（2個）"}},
+		{"有文網文能選哪些類目", bot.KindAnswer, []string{"《网络文化经营许可证》", "簡稱：文網文", "需要它的類目（2個）"}},
 		{"我只有ICP備案，能做社交直播嗎", bot.KindCheck, []string{"已有：ICP備案", "還缺"}},
 		{"谢谢！", bot.KindThanks, []string{"不客气"}},
 		{"我只有一个问题，直播带货要什么资质", bot.KindAnswer, []string{"【社交-直播】", "以下3项任选1项"}},
