@@ -32,6 +32,9 @@ func cmdChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err := parseSettings(fs, args); err != nil {
 		return err
 	}
+	if len(cfg.BotNames) == 0 {
+		cfg.BotNames = []string{defaultChatName}
+	}
 	if fs.NArg() > 0 {
 		fs.Usage()
 		return fmt.Errorf("chat: unexpected arguments %q", fs.Args())
@@ -61,7 +64,8 @@ func cmdChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		reload = "edit the YAML there and type /reindex"
 	}
 	fmt.Fprintf(stdout, "qualbot chat: %s (%d categories, %d licences, %d topics).\n", from, st.TotalCategories(), st.Licences, st.Topics)
-	fmt.Fprintf(stdout, "You are an admin here: %s; /stats shows counters; 帮助 shows what to ask. Ctrl-D quits.\n\n", reload)
+	fmt.Fprintf(stdout, "You are an admin here: %s; /stats shows counters; 帮助 shows what to ask. Ctrl-D quits.\n", reload)
+	fmt.Fprintf(stdout, "To try group and admin rules: :group NAME (then @%s or %q starts a question), :as REMARK (speak as another contact), :me, :dm.\n\n", cfg.BotNames[0], cfg.GroupPrefix)
 
 	prompt := isTerminal(stdin)
 	lines := make(chan string)
@@ -79,6 +83,7 @@ func cmdChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		readErr <- s.Err()
 	}()
 	out := termReplier{w: stdout}
+	var who speaker
 	for n := 1; ; n++ {
 		if prompt {
 			fmt.Fprint(stdout, "> ")
@@ -97,19 +102,76 @@ func cmdChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
-		m := bot.Message{
-			ID:         strconv.Itoa(n),
-			Chat:       "terminal",
-			Sender:     "local",
-			SenderName: "local",
-			Owner:      true,
-			Text:       line,
-			Time:       time.Now(),
+		if said, ok := who.command(line); ok {
+			fmt.Fprintf(stdout, "(%s)\n\n", said)
+			continue
 		}
+		m := who.message(line, cfg.BotNames)
+		m.ID = strconv.Itoa(n)
+		m.Time = time.Now()
 		if err := a.Handler(ctx, out, m); err != nil {
 			log.ErrorContext(ctx, "chat: handle message", "err", err)
 		}
 	}
+}
+
+// defaultChatName is the bot's name for @-mentions in the terminal chat
+// when --name gives none.
+const defaultChatName = "资质助手"
+
+// speaker is who the terminal user speaks as, and where: by default the
+// bot's owner in a direct message. The terminal commands :group, :dm, :as
+// and :me change it, so that group triggers and admin rules can be tried
+// without WeChat. They are the transport's, not the bot's: the bot sees an
+// ordinary Message.
+type speaker struct {
+	group  string // group name, or "" for a direct message
+	remark string // the contact's remark name, or "" for the owner
+}
+
+// command applies a terminal command and says what changed; ok is false when
+// line is not one.
+func (s *speaker) command(line string) (said string, ok bool) {
+	cmd, arg, _ := strings.Cut(strings.TrimSpace(line), " ")
+	arg = strings.TrimSpace(arg)
+	switch {
+	case cmd == ":group" && arg != "":
+		s.group = arg
+	case cmd == ":dm":
+		s.group = ""
+	case cmd == ":as" && arg != "":
+		s.remark = arg
+	case cmd == ":me":
+		s.remark = ""
+	default:
+		return "", false
+	}
+	where, who := "direct message", "the bot's owner (admin)"
+	if s.group != "" {
+		where = "group " + s.group
+	}
+	if s.remark != "" {
+		who = "contact " + s.remark + " (admin only if listed in --admins)"
+	}
+	return "now: " + where + ", as " + who, true
+}
+
+// message is what WeChat would hand the bot for line.
+func (s *speaker) message(line string, names []string) bot.Message {
+	m := bot.Message{Chat: "terminal", Sender: "local", SenderName: "local", Owner: true, Text: line}
+	if s.remark != "" {
+		m.Sender, m.SenderName, m.Identity, m.Owner = "contact:"+s.remark, s.remark, s.remark, false
+		m.Chat = m.Sender
+	}
+	if s.group != "" {
+		m.InGroup, m.ChatName, m.Chat = true, s.group, "group:"+s.group
+		for _, n := range names {
+			if strings.Contains(line, "@"+n) {
+				m.Mentioned = true
+			}
+		}
+	}
+	return m
 }
 
 // termReplier is the terminal transport's Replier: each reply part is

@@ -148,3 +148,26 @@ func TestChat_Reindex(t *testing.T) {
 	s.say("做星际旅行小程序要什么资质", "【测试-星际旅行】")
 	s.quit()
 }
+
+// TestChat_GroupAndAdmins tries the group triggers and the admin rules from
+// the terminal, as a curator would without WeChat.
+func TestChat_GroupAndAdmins(t *testing.T) {
+	s := startChat(t, "--admins", "李四")
+	s.say(":group 开发群", "now: group 开发群")
+	// Not addressed to the bot: ignored. The next, addressed one is the only answer.
+	s.say("做直播要什么证", "")
+	out := s.say("@资质助手 婚恋相亲的小程序要什么资质", "【社交-婚恋】")
+	if strings.Contains(out, "【社交-直播】") {
+		t.Errorf("an untriggered group message was answered:\n%s", out)
+	}
+	s.say("资质 EDI是什么", "《增值电信业务经营许可证》")
+	s.say(":as 张三", "as contact 张三")
+	s.say(":dm", "now: direct message")
+	if out := s.say("/reindex", "\n\n"); strings.Contains(out, "索引已重建") {
+		t.Errorf("a contact not in --admins reindexed:\n%s", out)
+	}
+	s.say(":as 李四", "as contact 李四")
+	s.say("/reindex", "索引已重建")
+	s.say(":me", "as the bot's owner")
+	s.quit()
+}
