@@ -121,7 +121,7 @@ func (r *runner) tryLogin(ctx context.Context, hot bool) (*session, error) {
 		if errors.As(err, &ret) && ret == 1205 { // operate too often
 			d = max(d, jittered(min(backoffMax/2, 30*r.cfg.RetryBackoff)))
 		}
-		r.log.Warn("polling failed, backing off", "in", d.Round(time.Millisecond), "failures", failures, "err", err)
+		r.log.Warn("polling failed, backing off", "in", d.Round(time.Millisecond).String(), "failures", failures, "err", err)
 		sleep(botCtx, d)
 		return nil
 	}

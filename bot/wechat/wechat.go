@@ -245,7 +245,7 @@ func (r *runner) serve(ctx context.Context) error {
 			}
 			failures++
 			d := r.backoff(failures)
-			r.log.Warn("login failed, retrying", "in", d.Round(time.Millisecond), "err", err)
+			r.log.Warn("login failed, retrying", "in", d.Round(time.Millisecond).String(), "err", err)
 			if !sleep(ctx, d) {
 				return nil
 			}
