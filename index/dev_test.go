@@ -63,13 +63,17 @@ func shippedBase(t testing.TB) *knowledge.Base {
 // path. The labels use the short names people say, so a category counts when
 // its first level is the same and its second level contains the label's
 // (文娱/视频 is answered by 文娱/其他视频; 教育服务/培训机构 by
-// 教育服务/学历教育（培训机构）); a third level below it counts too.
+// 教育服务/学历教育（培训机构）); a third level below it counts too. A
+// label of one element is a topic id or a first-level category.
 func matches(h knowledge.Hit, w []string) bool {
 	switch h.Kind {
 	case knowledge.KindTopic:
 		return len(w) == 1 && h.Topic.ID == w[0]
 	case knowledge.KindCategory:
 		p := h.Category.Path
+		if len(w) == 1 { // a first-level label: any category below it
+			return p[0] == w[0]
+		}
 		return len(w) == 2 && len(p) >= 2 && p[0] == w[0] && strings.Contains(p[1], w[1])
 	}
 	return false

@@ -132,6 +132,7 @@ func TestToTraditional(t *testing.T) {
 		"":          "",
 		"网约车需要什么资质": "網約車需要什麼資質",
 		"小程序":       "小程序",
+		"审核不通过怎么办，以平台为准":   "審核不通過怎麼辦，以平臺為準",
 		"《增值电信业务经营许可证》ICP": "《增值電信業務經營許可證》ICP",
 	} {
 		if got := ToTraditional(in); got != want {

@@ -22,7 +22,7 @@ func t2s() *opencc.OpenCC {
 }
 
 func s2t() *opencc.OpenCC {
-	s2tOnce.Do(func() { s2tConv = mustOpenCC("s2t") })
+	s2tOnce.Do(func() { s2tConv = mustOpenCC("s2tw") })
 	return s2tConv
 }
 
@@ -36,8 +36,10 @@ func mustOpenCC(conversion string) *opencc.OpenCC {
 	return cc
 }
 
-// ToTraditional converts Simplified Chinese to Traditional (OpenCC s2t), so
-// the bot can answer a question asked in Traditional characters in kind.
+// ToTraditional converts Simplified Chinese to Traditional characters in the
+// Taiwan standard (OpenCC s2tw: 審核, 為, where plain s2t writes 審覈, 爲),
+// so the bot can answer a question asked in Traditional characters in kind.
+// It converts characters only, not vocabulary, so 小程序 stays 小程序.
 func ToTraditional(s string) string {
 	if s == "" {
 		return s
