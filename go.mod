@@ -1,6 +1,6 @@
 module github.com/qualbot/qualbot
 
-go 1.26.8
+go 1.26
 
 require (
 	github.com/RoaringBitmap/roaring/v2 v2.14.5 // indirect
