@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +22,22 @@ var (
 	testIndex     *index.Index
 	testIndexErr  error
 )
+
+// buildIndex loads the knowledge base in fsys and builds the real index over
+// it, closed when the test ends.
+func buildIndex(tb testing.TB, fsys fs.FS) *index.Index {
+	tb.Helper()
+	kb, err := knowledge.Load(fsys)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ix, err := index.Build(kb)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ix.Close() })
+	return ix
+}
 
 // mustIndex returns the real index over testdata/kb, built once per test binary.
 func mustIndex(t testing.TB) *index.Index {

@@ -31,15 +31,7 @@ func (r *syncRecorder) Reply(_ context.Context, text string) error {
 // admins reindex, the way a busy WeChat account does. Run it with -race.
 // Every question gets an answer, and no reindex overlaps another.
 func TestHandler_Concurrent(t *testing.T) {
-	kb, err := knowledge.Load(os.DirFS("testdata/kb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := index.Build(kb)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
+	ix := buildIndex(t, os.DirFS("testdata/kb"))
 	var mu sync.Mutex
 	running, overlaps := 0, 0
 	stats := bot.NewStats(time.Now())

@@ -63,16 +63,7 @@ func loadChain(tb testing.TB, ix *index.Index, limits *bot.RateLimit, dir string
 
 func shippedIndex(tb testing.TB) *index.Index {
 	tb.Helper()
-	kb, err := knowledge.Load(knowledge.Shipped())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ix, err := index.Build(kb)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { ix.Close() })
-	return ix
+	return buildIndex(tb, knowledge.Shipped())
 }
 
 // loadMessage is message i of a load run: a crowd of senders in DMs and in

@@ -14,7 +14,6 @@ import (
 
 	"github.com/qualbot/qualbot/bot"
 	"github.com/qualbot/qualbot/index"
-	"github.com/qualbot/qualbot/knowledge"
 )
 
 // sink is a fake Replier that keeps what the bot said; it fails when fail is set.
@@ -51,16 +50,7 @@ func (o *events) Observe(_ context.Context, e *bot.Event) {
 // obsIndex is the real index over testdata/kb.
 func obsIndex(t testing.TB) *index.Index {
 	t.Helper()
-	kb, err := knowledge.Load(os.DirFS("testdata/kb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := index.Build(kb)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	return ix
+	return buildIndex(t, os.DirFS("testdata/kb"))
 }
 
 // observedBot is the whole standard chain over ix, logging to log.

@@ -53,15 +53,7 @@ func TestTranscript(t *testing.T) {
 	if err := os.CopyFS(dir, os.DirFS("testdata/kb")); err != nil {
 		t.Fatal(err)
 	}
-	kb, err := knowledge.Load(os.DirFS(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := index.Build(kb)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
+	ix := buildIndex(t, os.DirFS(dir))
 
 	clk := &clock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
 	unanswered := filepath.Join(t.TempDir(), "unanswered.jsonl")

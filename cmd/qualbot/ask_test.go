@@ -5,8 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/qualbot/qualbot/knowledge"
 )
 
 // askKB is a small knowledge base in the repository: 社交 categories, the
@@ -22,17 +25,34 @@ func runAsk(t *testing.T, stdin string, args ...string) string {
 	return stdout.String()
 }
 
-// botReply is what the bot itself replies to q, for comparing with ask.
-func botReply(t *testing.T, q string) string {
+// wireTest wires the bot over the knowledge directory dir ("" for the
+// embedded base) with the unanswered log off and logs discarded; the index
+// is closed when the test ends.
+func wireTest(t *testing.T, dir string) *app {
 	t.Helper()
 	cfg := DefaultConfig()
-	cfg.KnowledgeDir = askKB
+	cfg.KnowledgeDir = dir
 	cfg.UnansweredLog = ""
 	a, err := wire(cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer a.Index.Close()
+	t.Cleanup(func() { a.Index.Close() })
+	return a
+}
+
+// copyShipped copies the embedded knowledge base into dir.
+func copyShipped(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.CopyFS(dir, knowledge.Shipped()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// botReply is what the bot itself replies to q, for comparing with ask.
+func botReply(t *testing.T, q string) string {
+	t.Helper()
+	a := wireTest(t, askKB)
 	rep, _, err := a.Answerer.Answer(context.Background(), q)
 	if err != nil {
 		t.Fatal(err)

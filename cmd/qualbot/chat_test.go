@@ -9,8 +9,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/qualbot/qualbot/knowledge"
 )
 
 // syncBuffer is an io.Writer a test can watch while a command writes to it.
@@ -112,9 +110,7 @@ func TestChat(t *testing.T) {
 // a broken edit is reported by file and line while the old answers keep working.
 func TestChat_Reindex(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.CopyFS(dir, knowledge.Shipped()); err != nil {
-		t.Fatal(err)
-	}
+	copyShipped(t, dir)
 	s := startChat(t, "--kb", dir)
 	if out := s.out.String(); !strings.Contains(out, dir) {
 		t.Errorf("banner = %q, want it to name %s", out, dir)

@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/qualbot/qualbot/bot"
-	"github.com/qualbot/qualbot/knowledge"
 )
 
 // TestReindex_BrokenDirectory breaks the knowledge directory in the ways an
@@ -18,17 +16,8 @@ import (
 func TestReindex_BrokenDirectory(t *testing.T) {
 	// One bot for every case: a failed reindex leaves it as it was.
 	dir := filepath.Join(t.TempDir(), "kb")
-	if err := os.CopyFS(dir, knowledge.Shipped()); err != nil {
-		t.Fatal(err)
-	}
-	cfg := DefaultConfig()
-	cfg.KnowledgeDir = dir
-	cfg.UnansweredLog = ""
-	a, err := wire(cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Index.Close()
+	copyShipped(t, dir)
+	a := wireTest(t, dir)
 	ask := func(text string) string {
 		var out lines
 		if err := a.Handler(context.Background(), &out, bot.Message{Chat: "me", Owner: true, Text: text}); err != nil {
@@ -86,9 +75,7 @@ func TestReindex_BrokenDirectory(t *testing.T) {
 			if err := os.RemoveAll(dir); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.CopyFS(dir, knowledge.Shipped()); err != nil {
-				t.Fatal(err)
-			}
+			copyShipped(t, dir)
 			test.break_(t, dir)
 			reply := ask("/reindex")
 			t.Logf("/reindex: %s", reply)

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/qualbot/qualbot/bot"
-	"github.com/qualbot/qualbot/knowledge"
 )
 
 // lines is a fake Replier that keeps what the bot said.
@@ -59,17 +58,8 @@ func metricValue(t *testing.T, body, series string) string {
 // it messages and reindexes, and reads /metrics and /healthz over HTTP.
 func TestMetrics(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.CopyFS(dir, knowledge.Shipped()); err != nil {
-		t.Fatal(err)
-	}
-	cfg := DefaultConfig()
-	cfg.KnowledgeDir = dir
-	cfg.UnansweredLog = ""
-	a, err := wire(cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Index.Close()
+	copyShipped(t, dir)
+	a := wireTest(t, dir)
 	m := newMetrics(time.Now())
 	a.instrument(m)
 	srv := httptest.NewServer(m.handler())
