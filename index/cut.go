@@ -45,7 +45,7 @@ func (c *cutter) cut(text string, out []span) []span {
 			if !ok {
 				break
 			}
-			if freq <= 0 {
+			if freq <= 0 || splitsASCII(text, off[k]) || splitsASCII(text, off[i+1]) {
 				continue
 			}
 			f := math.Log(freq) - c.logT + best[i+1]
@@ -77,6 +77,17 @@ func (c *cutter) cut(text string, out []span) []span {
 		x = y
 	}
 	return out
+}
+
+// splitsASCII reports whether byte offset i of text falls inside a run of
+// ASCII letters and digits: a dictionary word never starts or ends there, so
+// "fail" is not read as f + ai + l.
+func splitsASCII(text string, i int) bool {
+	return i > 0 && i < len(text) && isASCIIAlnumByte(text[i-1]) && isASCIIAlnumByte(text[i])
+}
+
+func isASCIIAlnumByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 func isASCIIAlnum(s string) bool {

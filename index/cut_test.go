@@ -39,3 +39,34 @@ func TestCut(t *testing.T) {
 		t.Errorf("%d of %d texts cut differently from gse", diff, len(texts))
 	}
 }
+
+// TestCut_ASCIIWords checks that a dictionary word never starts or ends
+// inside a run of ASCII letters and digits, in the cut, in the sub-words of a
+// document and in the names a question contains.
+func TestCut_ASCIIWords(t *testing.T) {
+	kb := testBase()
+	kb.Words = append(kb.Words, "ai", "b2b")
+	seg := newSegmenter(domainTerms(kb))
+	c := newCutter(seg)
+	for text, want := range map[string]string{
+		"requestorder:fail (1)": "requestorder|:|fail| |(|1|)",
+		"接ai的小程序":              "接|ai|的|小程序",
+		"b2b商户号":               "b2b|商户号",
+		"mail2ai":               "mail2ai",
+	} {
+		var got []string
+		for _, sp := range c.cut(text, nil) {
+			got = append(got, text[sp.start:sp.end])
+		}
+		if g := strings.Join(got, "|"); g != want {
+			t.Errorf("cut(%q) = %q, want %q", text, g, want)
+		}
+	}
+	q := &querier{names: map[string]bool{"ai": true}, prefixes: map[string]bool{"a": true}}
+	if got := q.contained("failai"); len(got) != 0 {
+		t.Errorf("contained(failai) = %q, want none", got)
+	}
+	if got := q.contained("接ai"); len(got) != 1 {
+		t.Errorf("contained(接ai) = %q, want [ai]", got)
+	}
+}

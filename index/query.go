@@ -150,11 +150,14 @@ func (q *querier) prepare(question string) prepared {
 func (q *querier) contained(key string) []string {
 	var found []string
 	for i := range key {
+		if splitsASCII(key, i) {
+			continue
+		}
 		for j := i; j < len(key); {
 			_, size := utf8.DecodeRuneInString(key[j:])
 			j += size
 			s := key[i:j]
-			if q.names[s] && !slices.Contains(found, s) {
+			if q.names[s] && !splitsASCII(key, j) && !slices.Contains(found, s) {
 				found = append(found, s)
 			}
 			if !q.prefixes[s] {

@@ -188,7 +188,7 @@ func (t *segTokenizer) Tokenize(input []byte) analysis.TokenStream {
 				if !ok {
 					break
 				}
-				if freq > 0 {
+				if freq > 0 && !splitsASCII(text, i) && !splitsASCII(text, j) {
 					rv = append(rv, &analysis.Token{Term: input[i:j:j], Start: i, End: j, Position: pos, Type: analysis.Ideographic})
 				}
 			}
