@@ -50,8 +50,8 @@ func TestCut_ASCIIWords(t *testing.T) {
 	c := newCutter(seg)
 	for text, want := range map[string]string{
 		"requestorder:fail (1)": "requestorder|:|fail| |(|1|)",
-		"接ai的小程序":              "接|ai|的|小程序",
-		"b2b商户号":               "b2b|商户号",
+		"接ai的小程序":               "接|ai|的|小程序",
+		"b2b商户号":                "b2b|商户号",
 		"mail2ai":               "mail2ai",
 	} {
 		var got []string
