@@ -97,6 +97,7 @@ type prepared struct {
 	synNames    []string            // keys of names its synonyms mean
 	alt         map[string][]string // a synonym's term → the terms it means
 	short       string              // the question's content when it is one or two characters
+	process     bool                // it asks about the review process (see asksAboutProcess)
 }
 
 func (q *querier) prepare(question string) prepared {
@@ -140,6 +141,7 @@ func (q *querier) prepare(question string) prepared {
 			p.synNames = append(p.synNames, k)
 		}
 	}
+	p.process = asksAboutProcess(p.text)
 	if c := content(p.text); c != "" && utf8.RuneCountInString(c) <= 2 {
 		p.short = c
 	}
@@ -301,6 +303,9 @@ func (ix *Index) search(ctx context.Context, question string, n int) (knowledge.
 			continue
 		}
 		hit.Score = h.Score * kindWeight[hit.Kind]
+		if p.process && hit.Kind == knowledge.KindTopic {
+			hit.Score *= processBoost
+		}
 		hits = append(hits, scored{id: h.ID, hit: hit})
 	}
 	for i := range hits {
@@ -314,8 +319,40 @@ func (ix *Index) search(ctx context.Context, question string, n int) (knowledge.
 	}
 	slices.SortStableFunc(hits, func(a, b scored) int { return cmp.Compare(b.hit.Score, a.hit.Score) })
 	res.Decision = decide(hits, p)
+	diversify(hits)
 	for _, h := range hits[:min(len(hits), n)] {
 		res.Hits = append(res.Hits, h.hit)
 	}
 	return res, hits, nil
+}
+
+// The first diverseTop hits show both a category and a topic when the kind
+// they lack has a hit within diverseShare of the top score: a question that
+// mixes a review problem with a category ("说有在线视频,类目不一致") is
+// offered both.
+var (
+	diverseTop   = 3
+	diverseShare = 0.1
+)
+
+// diversify moves the best hit of the kind the first diverseTop hits lack
+// into the last of those places. It does not change which hit is first.
+func diversify(hits []scored) {
+	if len(hits) <= diverseTop {
+		return
+	}
+	for _, want := range []knowledge.Kind{knowledge.KindCategory, knowledge.KindTopic} {
+		if slices.ContainsFunc(hits[:diverseTop], func(h scored) bool { return h.hit.Kind == want }) {
+			continue
+		}
+		i := slices.IndexFunc(hits[diverseTop:], func(h scored) bool { return h.hit.Kind == want })
+		if i < 0 || hits[diverseTop+i].hit.Score < diverseShare*hits[0].hit.Score {
+			continue
+		}
+		i += diverseTop
+		h := hits[i]
+		copy(hits[diverseTop:i+1], hits[diverseTop-1:i])
+		hits[diverseTop-1] = h
+		return
+	}
 }

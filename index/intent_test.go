@@ -1,0 +1,57 @@
+package index
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/qualbot/qualbot/knowledge"
+)
+
+func TestAsksAboutProcess(t *testing.T) {
+	for q, want := range map[string]bool{
+		"为何审核还是未通过":       true,
+		"上线失败,请问是什么原因呢":   true,
+		"限制7日内再提审,这个怎么取消": true,
+		"审核不通过怎么办":        true,
+		"做直播要什么证":         false,
+		"审核说要补充社区/论坛类目":   false, // names a category, asks nothing about the review
+		"为什么说我的商品是保健品":    false, // asks why, but of no review
+		"小程序备案要多久":        false,
+		"登录失败":            false,
+	} {
+		if got := asksAboutProcess(normalize(q)); got != want {
+			t.Errorf("asksAboutProcess(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
+
+func TestDiversify(t *testing.T) {
+	cat := func(id string, score float64) scored {
+		return scored{id: id, hit: knowledge.Hit{Kind: knowledge.KindCategory, Score: score}}
+	}
+	topic := func(id string, score float64) scored {
+		return scored{id: id, hit: knowledge.Hit{Kind: knowledge.KindTopic, Score: score}}
+	}
+	ids := func(hs []scored) (s []string) {
+		for _, h := range hs {
+			s = append(s, h.id)
+		}
+		return s
+	}
+	for _, tc := range []struct {
+		name string
+		in   []scored
+		want string
+	}{
+		{"a close category joins three topics", []scored{topic("a", 10), topic("b", 9), topic("c", 8), topic("d", 7), cat("e", 2)}, "[a b e c d]"},
+		{"a distant category does not", []scored{topic("a", 10), topic("b", 9), topic("c", 8), cat("d", 0.5)}, "[a b c d]"},
+		{"a topic joins three categories", []scored{cat("a", 10), cat("b", 9), cat("c", 8), topic("d", 3)}, "[a b d c]"},
+		{"both kinds already shown", []scored{cat("a", 10), topic("b", 9), cat("c", 8), topic("d", 7)}, "[a b c d]"},
+		{"too few hits", []scored{topic("a", 10), topic("b", 9), cat("c", 8)}, "[a b c]"},
+	} {
+		diversify(tc.in)
+		if got := fmt.Sprint(ids(tc.in)); got != tc.want {
+			t.Errorf("%s: got %s, want %s", tc.name, got, tc.want)
+		}
+	}
+}
