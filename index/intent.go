@@ -8,9 +8,9 @@ import "strings"
 // context ("我选择的是工具备忘录", "提交了营业执照"); what it asks for is a topic
 // (审核驳回, 类目资质审核, 个人主体未开放类目). A rejection that asks to
 // 补充 a category is the exception: the category it names is the answer
-// (类目不符整改 is offered beside it). Its topics' scores are
-// multiplied by processBoost, chosen on the dev set from the plateau where 5
-// to 8 give the same figures (docs/benchmarks.md).
+// (类目不符整改 is offered beside it). The topics' scores of a process
+// question are multiplied by processBoost, chosen on the dev set from the
+// plateau where 5 to 8 give the same figures (docs/benchmarks.md).
 var (
 	processWords = []string{
 		// it did not pass
