@@ -151,7 +151,10 @@ func (a *Answerer) Answer(ctx context.Context, question string) (Reply, knowledg
 // offered as a choice: a list should hold real candidates, not filler.
 const closeRatio = 0.5
 
-// closeHits returns the hits that score at least closeRatio of the top hit.
+// closeHits returns the hits that score at least closeRatio of the top hit,
+// and the first hit of a kind those lack when it is among the first
+// mixedChoices: the search puts a category and a topic there for a question
+// that mixes a review problem with a category, and the user should see both.
 func closeHits(hits []knowledge.Hit) []knowledge.Hit {
 	var out []knowledge.Hit
 	for _, h := range hits {
@@ -159,8 +162,17 @@ func closeHits(hits []knowledge.Hit) []knowledge.Hit {
 			out = append(out, h)
 		}
 	}
+	for _, h := range hits[:min(len(hits), mixedChoices)] {
+		if !slices.ContainsFunc(out, func(c knowledge.Hit) bool { return c.Kind == h.Kind }) {
+			out = append(out, h)
+		}
+	}
 	return out
 }
+
+// mixedChoices is how many of the first hits may add a kind to a list of
+// choices.
+const mixedChoices = 3
 
 // categoryQuestions are the words with which a user asks which categories a
 // licence opens: "有文网文能选哪些类目".

@@ -327,9 +327,9 @@ func (ix *Index) search(ctx context.Context, question string, n int) (knowledge.
 }
 
 // The first diverseTop hits show both a category and a topic when the kind
-// they lack has a hit within diverseShare of the top score: a question that
-// mixes a review problem with a category ("说有在线视频,类目不一致") is
-// offered both.
+// they lack has a hit scoring at least diverseShare of the top hit: a
+// question that mixes a review problem with a category ("说有在线视频,类目不一致")
+// is offered both (the bot's list of choices shows them too).
 var (
 	diverseTop   = 3
 	diverseShare = 0.1
