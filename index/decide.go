@@ -27,7 +27,7 @@ var (
 
 // decide says how sure hits (best first) are of their answer to p.
 func decide(hits []scored, p prepared) knowledge.Decision {
-	if len(hits) == 0 {
+	if len(hits) == 0 || p.elsewhere {
 		return knowledge.None
 	}
 	top := hits[0]

@@ -1,6 +1,9 @@
 package index
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // A question about the review process says that a submission failed or was
 // reviewed, and asks why or what to do: "为何审核还是未通过", "上线失败,是什么原因",
@@ -38,4 +41,16 @@ func containsAny(text string, words []string) bool {
 		}
 	}
 	return false
+}
+
+// otherPlatform matches a mini-program of another platform: the knowledge
+// base is WeChat's, and 抖音小程序 has categories of its own, so such a
+// question is declined rather than answered with a WeChat category. A
+// WeChat mini-program "like 抖音" does not match.
+var otherPlatform = regexp.MustCompile(`(抖音|支付宝|百度|快手|头条|字节|qq|钉钉|淘宝|飞书|小红书|鸿蒙)的?(小程序|小游戏)|\btt\.[a-z]`)
+
+// aboutOtherPlatform reports whether text, a normalised question, is about
+// another platform's mini-programs.
+func aboutOtherPlatform(text string) bool {
+	return otherPlatform.MatchString(text)
 }

@@ -55,3 +55,19 @@ func TestDiversify(t *testing.T) {
 		}
 	}
 }
+
+func TestAboutOtherPlatform(t *testing.T) {
+	for q, want := range map[string]bool{
+		"抖音小程序上短剧要办什么资质":      true,
+		"支付宝的小程序类目怎么选":        true,
+		"QQ小游戏要版号吗":           true,
+		"调用tt.requestOrder报错": true,
+		"做个像抖音一样的短视频小程序":      false,
+		"微信小程序直播要什么证":         false,
+		"attention":           false,
+	} {
+		if got := aboutOtherPlatform(normalize(q)); got != want {
+			t.Errorf("aboutOtherPlatform(%q) = %v, want %v", q, got, want)
+		}
+	}
+}

@@ -98,6 +98,7 @@ type prepared struct {
 	alt         map[string][]string // a synonym's term → the terms it means
 	short       string              // the question's content when it is one or two characters
 	process     bool                // it asks about the review process (see asksAboutProcess)
+	elsewhere   bool                // it is about another platform (see aboutOtherPlatform)
 }
 
 func (q *querier) prepare(question string) prepared {
@@ -142,6 +143,7 @@ func (q *querier) prepare(question string) prepared {
 		}
 	}
 	p.process = asksAboutProcess(p.text)
+	p.elsewhere = aboutOtherPlatform(p.text)
 	if c := content(p.text); c != "" && utf8.RuneCountInString(c) <= 2 {
 		p.short = c
 	}
