@@ -138,6 +138,11 @@ func (a *Answerer) Answer(ctx context.Context, question string) (Reply, knowledg
 			return a.finish(Reply{Kind: KindCheck}, renderCheck(c, p.have, p.said), res.Traditional), res, nil
 		}
 	}
+	if res.Group != "" {
+		if hits := a.groupHits(res.Group); len(hits) > 0 {
+			return a.finish(Reply{Kind: KindChoices, Choices: hits}, renderGroup(res.Group, hits), res.Traditional), res, nil
+		}
+	}
 	if len(res.Hits) == 0 || res.Decision == knowledge.None || res.Decision == "" {
 		return a.finish(Reply{Kind: KindDecline}, replyDecline, res.Traditional), res, nil
 	}
@@ -177,6 +182,25 @@ const mixedChoices = 3
 // categoryQuestions are the words with which a user asks which categories a
 // licence opens: "有文网文能选哪些类目".
 var categoryQuestions = []string{"哪些类目", "什么类目", "哪个类目", "哪些服务类目", "能选哪些", "可以选哪些", "能做哪些", "可以做哪些", "能申请哪些", "可以申请哪些"}
+
+// groupHits returns every category of a first-level group, in the order of
+// the knowledge base, as hits to choose from.
+func (a *Answerer) groupHits(group string) []knowledge.Hit {
+	if a.Base == nil {
+		return nil
+	}
+	kb := a.Base()
+	if kb == nil {
+		return nil
+	}
+	var hits []knowledge.Hit
+	for _, c := range kb.Categories {
+		if c.Path[0] == group {
+			hits = append(hits, knowledge.Hit{Kind: knowledge.KindCategory, Category: c})
+		}
+	}
+	return hits
+}
 
 // askedCategoriesOf returns the licence whose categories the question asks
 // for, or nil. Naming one licence and asking for categories is answered by

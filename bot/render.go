@@ -152,6 +152,16 @@ func renderChoices(hits []knowledge.Hit) string {
 	return b.String()
 }
 
+// renderGroup lists the categories of a first-level group to pick by number.
+func renderGroup(group string, hits []knowledge.Hit) string {
+	var b lines
+	b.add(fmt.Sprintf(groupHead, group, len(hits)))
+	for i, h := range hits {
+		b.add(groupLine(i+1, strings.Join(h.Category.Path[1:], "-")))
+	}
+	return b.String()
+}
+
 // renderCheck compares the licences a user has with what category c needs.
 // said is the user's own words for what they have, shown when they name no
 // licence the knowledge base knows.

@@ -117,6 +117,11 @@ func helpText(prefix string) string {
 	return fmt.Sprintf(replyHelp, prefix)
 }
 
+// A question about a whole first-level group ("教育类的小程序要什么证").
+const groupHead = "【%s】下有%d个类目，各自要的资质不同。请说说具体做什么业务，或回复序号查看："
+
+func groupLine(i int, name string) string { return fmt.Sprintf("%d. %s", i, name) }
+
 func choiceLine(i int, title, kind string) string {
 	return fmt.Sprintf("%d. %s（%s）", i, title, kindLabel[kind])
 }

@@ -3,6 +3,9 @@ package index
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/qualbot/qualbot/knowledge"
 )
 
 // A question about the review process says that a submission failed or was
@@ -53,4 +56,58 @@ var otherPlatform = regexp.MustCompile(`(抖音|支付宝|百度|快手|头条|�
 // another platform's mini-programs.
 func aboutOtherPlatform(text string) bool {
 	return otherPlatform.MatchString(text)
+}
+
+// A question that names a first-level group followed by 类 ("教育类的小程序",
+// "社交类目要什么证", "醫療類") and nothing narrower asks about the whole
+// group: any one category of it would be a guess. Groups of fewer than
+// minGroup categories are answered like any other name (电商平台 is one
+// category). Nor is a group named like one of its own categories
+// (电商平台-电商平台): the name is that category's.
+const minGroup = 3
+
+// groupKeys maps what users call each first-level group of kb to its name:
+// the name, and the name without a trailing 服务 or 业 (教育服务 → 教育,
+// 金融业 → 金融).
+func groupKeys(kb *knowledge.Base) map[string]string {
+	count := make(map[string]int)
+	own := make(map[string]bool) // group + "/" + a second level in it
+	for _, c := range kb.Categories {
+		count[c.Path[0]]++
+		own[normalize(c.Path[0])+"/"+normalize(c.Path[1])] = true
+	}
+	keys := make(map[string]string)
+	for g, n := range count {
+		k := normalize(g)
+		if n < minGroup {
+			continue
+		}
+		for _, key := range []string{k, strings.TrimSuffix(k, "服务"), strings.TrimSuffix(k, "业")} {
+			if utf8.RuneCountInString(key) >= 2 && !own[k+"/"+key] {
+				keys[key] = g
+			}
+		}
+	}
+	return keys
+}
+
+// groupAsked returns the group p asks about as a whole, or "".
+func (q *querier) groupAsked(p prepared) string {
+	group, key := "", ""
+	for k, g := range q.groups {
+		if strings.Contains(p.text, k+"类") && len(k) > len(key) {
+			group, key = g, k
+		}
+	}
+	if group == "" || len(p.synNames) > 0 {
+		return ""
+	}
+	// A name that is not part of the group's own name is narrower: 医疗类的互联网医院.
+	full := normalize(group)
+	for _, n := range p.names {
+		if !strings.Contains(full, n) {
+			return ""
+		}
+	}
+	return group
 }

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -68,6 +69,34 @@ func TestAboutOtherPlatform(t *testing.T) {
 	} {
 		if got := aboutOtherPlatform(normalize(q)); got != want {
 			t.Errorf("aboutOtherPlatform(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
+
+// TestSearch_Group checks which questions ask about a whole first-level
+// group of the shipped knowledge base.
+func TestSearch_Group(t *testing.T) {
+	ix := mustBuild(t, shippedBase(t))
+	for q, want := range map[string]string{
+		"教育类的小程序需要什么证":    "教育服务",
+		"醫療類小程序要什麼資質":     "医疗服务",
+		"社交类目要什么资质":       "社交",
+		"金融类小程序个人能做吗":     "金融业",
+		"医疗类的互联网医院要什么证":   "", // names a category of the group
+		"电商平台类目要交啥材料":     "", // the group's name is its category's
+		"社交类目审核要多久":       "", // names a topic
+		"社交":              "", // no 类: a name like any other
+		"抖音小程序的社交类目要什么资质": "", // another platform
+	} {
+		res, err := ix.Search(context.Background(), q, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Group != want {
+			t.Errorf("Search(%q).Group = %q, want %q", q, res.Group, want)
+		}
+		if want != "" && res.Decision != knowledge.Ambiguous {
+			t.Errorf("Search(%q).Decision = %s, want ambiguous", q, res.Decision)
 		}
 	}
 }

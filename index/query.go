@@ -47,8 +47,9 @@ var rankCoverage = 1.0
 type querier struct {
 	analyzer analysis.Analyzer // the mapping's query analyzer
 	synonyms []synonym
-	names    map[string]bool // name keys (see nameKey) of every document
-	prefixes map[string]bool // every proper prefix of a name key
+	names    map[string]bool   // name keys (see nameKey) of every document
+	prefixes map[string]bool   // every proper prefix of a name key
+	groups   map[string]string // see groupKeys
 }
 
 type synonym struct {
@@ -57,7 +58,7 @@ type synonym struct {
 }
 
 func newQuerier(kb *knowledge.Base, analyzer analysis.Analyzer, names []string) *querier {
-	q := &querier{analyzer: analyzer, names: make(map[string]bool, len(names)), prefixes: make(map[string]bool)}
+	q := &querier{analyzer: analyzer, names: make(map[string]bool, len(names)), prefixes: make(map[string]bool), groups: groupKeys(kb)}
 	for _, n := range names {
 		k := nameKey(n)
 		if utf8.RuneCountInString(k) < 2 {
@@ -99,6 +100,7 @@ type prepared struct {
 	short       string              // the question's content when it is one or two characters
 	process     bool                // it asks about the review process (see asksAboutProcess)
 	elsewhere   bool                // it is about another platform (see aboutOtherPlatform)
+	group       string              // the first-level group it asks about as a whole (see groupAsked)
 }
 
 func (q *querier) prepare(question string) prepared {
@@ -144,6 +146,7 @@ func (q *querier) prepare(question string) prepared {
 	}
 	p.process = asksAboutProcess(p.text)
 	p.elsewhere = aboutOtherPlatform(p.text)
+	p.group = q.groupAsked(p)
 	if c := content(p.text); c != "" && utf8.RuneCountInString(c) <= 2 {
 		p.short = c
 	}
@@ -321,6 +324,9 @@ func (ix *Index) search(ctx context.Context, question string, n int) (knowledge.
 	}
 	slices.SortStableFunc(hits, func(a, b scored) int { return cmp.Compare(b.hit.Score, a.hit.Score) })
 	res.Decision = decide(hits, p)
+	if p.group != "" && !p.elsewhere {
+		res.Decision, res.Group = knowledge.Ambiguous, p.group
+	}
 	diversify(hits)
 	for _, h := range hits[:min(len(hits), n)] {
 		res.Hits = append(res.Hits, h.hit)

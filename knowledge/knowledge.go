@@ -242,6 +242,10 @@ type Result struct {
 	Normalized string
 	// Traditional reports whether the question was written in Traditional characters.
 	Traditional bool
+	// Group is the first-level group a question asks about as a whole
+	// ("教育类的小程序要什么证") while naming nothing narrower; the
+	// Decision is then Ambiguous, and the answer is the group's categories.
+	Group string
 }
 
 // A Searcher finds what in the knowledge base answers a question. It returns
