@@ -124,6 +124,9 @@ func (a *Answerer) Answer(ctx context.Context, question string) (Reply, knowledg
 	if err != nil {
 		return Reply{}, res, fmt.Errorf("bot: answer %q: %w", q, err)
 	}
+	if res.OtherPlatform {
+		return a.finish(Reply{Kind: KindDecline}, replyOtherPlatform, res.Traditional), res, nil
+	}
 	// The knowledge base's own lookups read the question as the index did:
 	// folded, and in Simplified characters.
 	norm := res.Normalized
@@ -411,6 +414,9 @@ func (a *Answerer) Handle(ctx context.Context, r Replier, m Message) error {
 	}
 	switch rep.Kind {
 	case KindDecline:
+		if res.OtherPlatform {
+			break // nothing for the curators to add
+		}
 		a.Stats.declined(m.Text)
 		if a.Unanswered != nil {
 			if err := a.Unanswered.Record(m, m.Text); err != nil && a.Log != nil {

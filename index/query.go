@@ -323,7 +323,7 @@ func (ix *Index) search(ctx context.Context, question string, n int) (knowledge.
 		hits[i].hit.Score *= rankCoverage + hits[i].coverage
 	}
 	slices.SortStableFunc(hits, func(a, b scored) int { return cmp.Compare(b.hit.Score, a.hit.Score) })
-	res.Decision = decide(hits, p)
+	res.Decision, res.OtherPlatform = decide(hits, p), p.elsewhere
 	if p.group != "" && !p.elsewhere {
 		res.Decision, res.Group = knowledge.Ambiguous, p.group
 	}

@@ -246,6 +246,9 @@ type Result struct {
 	// ("教育类的小程序要什么证") while naming nothing narrower; the
 	// Decision is then Ambiguous, and the answer is the group's categories.
 	Group string
+	// OtherPlatform reports a question about another platform's
+	// mini-programs ("抖音小程序的类目"); the Decision is then None.
+	OtherPlatform bool
 }
 
 // A Searcher finds what in the knowledge base answers a question. It returns
