@@ -157,7 +157,7 @@ func renderGroup(group string, hits []knowledge.Hit) string {
 	var b lines
 	b.add(fmt.Sprintf(groupHead, group, len(hits)))
 	for i, h := range hits {
-		b.add(groupLine(i+1, strings.Join(h.Category.Path[1:], "-")))
+		b.add(groupLine(i+1, strings.Join(h.Category.Path[1:], "-"), slices.Contains(h.Category.Subjects, knowledge.Individual)))
 	}
 	return b.String()
 }

@@ -121,7 +121,12 @@ func helpText(prefix string) string {
 // A question about a whole first-level group ("教育类的小程序要什么证").
 const groupHead = "【%s】下有%d个类目，各自要的资质不同。请说说具体做什么业务，或回复序号查看："
 
-func groupLine(i int, name string) string { return fmt.Sprintf("%d. %s", i, name) }
+func groupLine(i int, name string, individual bool) string {
+	if individual {
+		return fmt.Sprintf("%d. %s（个人可选）", i, name)
+	}
+	return fmt.Sprintf("%d. %s", i, name)
+}
 
 func choiceLine(i int, title, kind string) string {
 	return fmt.Sprintf("%d. %s（%s）", i, title, kindLabel[kind])
