@@ -20,6 +20,9 @@ var (
 	needName           = true
 	minUnnamedTerms    = 3
 	minUnnamedCoverage = 0.45
+	// askedEvidence replaces minEvidence for a question that asks for a
+	// category or qualification (asksForCategory).
+	askedEvidence = 0.04
 	// margin: a runner-up within this share of the top score makes the
 	// answer ambiguous.
 	margin = 0.15
@@ -31,7 +34,11 @@ func decide(hits []scored, p prepared) knowledge.Decision {
 		return knowledge.None
 	}
 	top := hits[0]
-	if top.raw*top.coverage < minEvidence {
+	least := minEvidence
+	if p.asks {
+		least = askedEvidence
+	}
+	if top.raw*top.coverage < least {
 		return knowledge.None
 	}
 	// A name from the knowledge base (a title, alias, keyword or synonym),

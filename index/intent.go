@@ -111,3 +111,21 @@ func (q *querier) groupAsked(p prepared) string {
 	}
 	return group
 }
+
+// A question that asks which category to choose or what qualification it
+// needs ("类目选哪个", "要啥资质", "需要什么证") is in the knowledge base's
+// domain even when it describes a business in words the knowledge base does
+// not use, so it is declined only on much weaker evidence (askedEvidence).
+// Only these phrases count: "类目" with any question mark also opens API
+// and WeChat Pay questions ("获取可设置的类目这个接口啊?").
+var askPhrases = []string{
+	"选哪个", "选什么", "选啥", "选哪", "怎么选", "如何选", "什么类目", "哪个类目", "啥类目", "类目是什么", "类目和",
+	"什么证", "啥证", "证吗", "什么资质", "啥资质", "资质吗", "要资质", "什么资制", "什么手续", "什么材料",
+	"什么备案", "许可证吗", "办什么",
+}
+
+// asksForCategory reports whether text, a normalised question, asks which
+// category or qualification applies.
+func asksForCategory(text string) bool {
+	return containsAny(text, askPhrases)
+}

@@ -100,3 +100,19 @@ func TestSearch_Group(t *testing.T) {
 		}
 	}
 }
+
+func TestAsksForCategory(t *testing.T) {
+	for q, want := range map[string]bool{
+		"二手家电上门回收的小程序，类目选哪个":              true,
+		"给猫狗洗澡美容的店想做个预约小程序，要啥资质不":         true,
+		"城际拼车小程序，需要什么手续？":                 true,
+		"卖血压计的小程序,要啥证":                    true,
+		"获取不同类型主体可设置的类目这个接口啊,难道是微信新增加的吗?": false,
+		"微信支付商户号开户时经营类目选错了，在哪改？":          false,
+		"今天天气怎么样": false,
+	} {
+		if got := asksForCategory(normalize(q)); got != want {
+			t.Errorf("asksForCategory(%q) = %v, want %v", q, got, want)
+		}
+	}
+}

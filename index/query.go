@@ -101,6 +101,7 @@ type prepared struct {
 	process     bool                // it asks about the review process (see asksAboutProcess)
 	elsewhere   bool                // it is about another platform (see aboutOtherPlatform)
 	group       string              // the first-level group it asks about as a whole (see groupAsked)
+	asks        bool                // it asks for a category or qualification (see asksForCategory)
 }
 
 func (q *querier) prepare(question string) prepared {
@@ -147,6 +148,7 @@ func (q *querier) prepare(question string) prepared {
 	p.process = asksAboutProcess(p.text)
 	p.elsewhere = aboutOtherPlatform(p.text)
 	p.group = q.groupAsked(p)
+	p.asks = asksForCategory(p.text)
 	if c := content(p.text); c != "" && utf8.RuneCountInString(c) <= 2 {
 		p.short = c
 	}
