@@ -95,7 +95,8 @@ func groupKeys(kb *knowledge.Base) map[string]string {
 func (q *querier) groupAsked(p prepared) string {
 	group, key := "", ""
 	for k, g := range q.groups {
-		if strings.Contains(p.text, k+"类") && len(k) > len(key) {
+		// The longest key that matches; of two as long, the first in order.
+		if strings.Contains(p.text, k+"类") && (len(k) > len(key) || len(k) == len(key) && k < key) {
 			group, key = g, k
 		}
 	}
