@@ -9,7 +9,7 @@ import (
 )
 
 func TestAsksAboutProcess(t *testing.T) {
-	for q, want := range map[string]bool{
+	testPredicate(t, "asksAboutProcess", asksAboutProcess, map[string]bool{
 		"为何审核还是未通过":       true,
 		"上线失败,请问是什么原因呢":   true,
 		"限制7日内再提审,这个怎么取消": true,
@@ -19,11 +19,7 @@ func TestAsksAboutProcess(t *testing.T) {
 		"为什么说我的商品是保健品":    false, // asks why, but of no review
 		"小程序备案要多久":        false,
 		"登录失败":            false,
-	} {
-		if got := asksAboutProcess(normalize(q)); got != want {
-			t.Errorf("asksAboutProcess(%q) = %v, want %v", q, got, want)
-		}
-	}
+	})
 }
 
 func TestDiversify(t *testing.T) {
@@ -58,7 +54,7 @@ func TestDiversify(t *testing.T) {
 }
 
 func TestAboutOtherPlatform(t *testing.T) {
-	for q, want := range map[string]bool{
+	testPredicate(t, "aboutOtherPlatform", aboutOtherPlatform, map[string]bool{
 		"抖音小程序上短剧要办什么资质":      true,
 		"支付宝的小程序类目怎么选":        true,
 		"QQ小游戏要版号吗":           true,
@@ -66,11 +62,7 @@ func TestAboutOtherPlatform(t *testing.T) {
 		"做个像抖音一样的短视频小程序":      false,
 		"微信小程序直播要什么证":         false,
 		"attention":           false,
-	} {
-		if got := aboutOtherPlatform(normalize(q)); got != want {
-			t.Errorf("aboutOtherPlatform(%q) = %v, want %v", q, got, want)
-		}
-	}
+	})
 }
 
 // TestSearch_Group checks which questions ask about a whole first-level
@@ -102,7 +94,7 @@ func TestSearch_Group(t *testing.T) {
 }
 
 func TestAsksForCategory(t *testing.T) {
-	for q, want := range map[string]bool{
+	testPredicate(t, "asksForCategory", asksForCategory, map[string]bool{
 		"二手家电上门回收的小程序，类目选哪个":              true,
 		"给猫狗洗澡美容的店想做个预约小程序，要啥资质不":         true,
 		"城际拼车小程序，需要什么手续？":                 true,
@@ -110,9 +102,15 @@ func TestAsksForCategory(t *testing.T) {
 		"获取不同类型主体可设置的类目这个接口啊,难道是微信新增加的吗?": false,
 		"微信支付商户号开户时经营类目选错了，在哪改？":          false,
 		"今天天气怎么样": false,
-	} {
-		if got := asksForCategory(normalize(q)); got != want {
-			t.Errorf("asksForCategory(%q) = %v, want %v", q, got, want)
+	})
+}
+
+// testPredicate checks a predicate on normalised questions.
+func testPredicate(t *testing.T, name string, f func(string) bool, cases map[string]bool) {
+	t.Helper()
+	for q, want := range cases {
+		if got := f(normalize(q)); got != want {
+			t.Errorf("%s(%q) = %v, want %v", name, q, got, want)
 		}
 	}
 }
