@@ -90,6 +90,9 @@ func TestSearch_Group(t *testing.T) {
 		if want != "" && res.Decision != knowledge.Ambiguous {
 			t.Errorf("Search(%q).Decision = %s, want ambiguous", q, res.Decision)
 		}
+		if want != "" && (len(res.Hits) == 0 || res.Hits[0].Kind != knowledge.KindCategory || res.Hits[0].Category.Path[0] != want) {
+			t.Errorf("Search(%q): first hit %v is not a category of %s", q, res.Hits, want)
+		}
 	}
 }
 

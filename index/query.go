@@ -328,8 +328,13 @@ func (ix *Index) search(ctx context.Context, question string, n int) (knowledge.
 	res.Decision, res.OtherPlatform = decide(hits, p), p.elsewhere
 	if p.group != "" && !p.elsewhere {
 		res.Decision, res.Group = knowledge.Ambiguous, p.group
+		// The group's own categories first, as the answer lists them.
+		slices.SortStableFunc(hits, func(a, b scored) int {
+			return cmp.Compare(inGroup(b, p.group), inGroup(a, p.group))
+		})
+	} else {
+		diversify(hits)
 	}
-	diversify(hits)
 	for _, h := range hits[:min(len(hits), n)] {
 		res.Hits = append(res.Hits, h.hit)
 	}
@@ -365,4 +370,11 @@ func diversify(hits []scored) {
 		hits[diverseTop-1] = h
 		return
 	}
+}
+
+func inGroup(h scored, group string) int {
+	if h.hit.Kind == knowledge.KindCategory && h.hit.Category.Path[0] == group {
+		return 1
+	}
+	return 0
 }
