@@ -84,11 +84,7 @@ func TestRenderCategory(t *testing.T) {
 				}
 				at += i + len(w)
 			}
-			for _, n := range test.not {
-				if strings.Contains(got, n) {
-					t.Errorf("renderCategory() =\n%s\nwant no %q", got, n)
-				}
-			}
+			checkText(t, "renderCategory", got, nil, test.not)
 		})
 	}
 }
@@ -113,16 +109,7 @@ func TestRenderLicence(t *testing.T) {
 	} {
 		t.Run(test.name, func(t *testing.T) {
 			got := renderLicence(test.l)
-			for _, w := range test.want {
-				if !strings.Contains(got, w) {
-					t.Errorf("renderLicence() =\n%s\nwant %q", got, w)
-				}
-			}
-			for _, n := range test.not {
-				if strings.Contains(got, n) {
-					t.Errorf("renderLicence() =\n%s\nwant no %q", got, n)
-				}
-			}
+			checkText(t, "renderLicence", got, test.want, test.not)
 		})
 	}
 }
@@ -232,16 +219,7 @@ func TestRenderCheck(t *testing.T) {
 				c = test.c
 			}
 			got := renderCheck(c, test.have, test.said)
-			for _, w := range test.want {
-				if !strings.Contains(got, w) {
-					t.Errorf("renderCheck() =\n%s\nwant %q", got, w)
-				}
-			}
-			for _, n := range test.not {
-				if strings.Contains(got, n) {
-					t.Errorf("renderCheck() =\n%s\nwant no %q", got, n)
-				}
-			}
+			checkText(t, "renderCheck", got, test.want, test.not)
 		})
 	}
 }
@@ -340,4 +318,20 @@ func FuzzSplit(f *testing.F) {
 			t.Fatalf("parts lose text:\n got %q\nwant %q", joined.String(), text)
 		}
 	})
+}
+
+// checkText reports what of want text lacks and what of not it has; fn names
+// the function that wrote it.
+func checkText(t *testing.T, fn, text string, want, not []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("%s() =\n%s\nwant %q", fn, text, w)
+		}
+	}
+	for _, n := range not {
+		if strings.Contains(text, n) {
+			t.Errorf("%s() =\n%s\nwant no %q", fn, text, n)
+		}
+	}
 }

@@ -158,14 +158,17 @@ func BenchmarkSearch(b *testing.B) {
 	}
 }
 
+// benchModes are this project's two analyses, measured beside plain cjk.
+var benchModes = []struct {
+	name string
+	mode analysisMode
+}{{"gse", modeSegment}, {"bigram", modeBigram}}
+
 // BenchmarkBuild indexes the shipped knowledge base. The gse build includes
 // its segmenter (the dictionary text is parsed once per process).
 func BenchmarkBuild(b *testing.B) {
 	kb := shippedBase(b)
-	for _, mode := range []struct {
-		name string
-		mode analysisMode
-	}{{"gse", modeSegment}, {"bigram", modeBigram}} {
+	for _, mode := range benchModes {
 		b.Run(mode.name, func(b *testing.B) {
 			for b.Loop() {
 				ix, err := build(kb, mode.mode)
@@ -190,10 +193,7 @@ func BenchmarkBuild(b *testing.B) {
 // BenchmarkReload swaps in a freshly built index and closes the old one.
 func BenchmarkReload(b *testing.B) {
 	kb := shippedBase(b)
-	for _, mode := range []struct {
-		name string
-		mode analysisMode
-	}{{"gse", modeSegment}, {"bigram", modeBigram}} {
+	for _, mode := range benchModes {
 		b.Run(mode.name, func(b *testing.B) {
 			ix, err := build(kb, mode.mode)
 			if err != nil {
