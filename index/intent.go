@@ -24,7 +24,7 @@ var (
 		// it went to review
 		"审核", "提审", "过审",
 	}
-	askWords = []string{
+	whyWords = []string{
 		"为何", "为什么", "什么原因", "原因", "怎么回事", "咋回事",
 		"怎么办", "怎么处理", "如何处理", "怎么解决", "怎么取消", "怎么整改",
 	}
@@ -34,7 +34,7 @@ var (
 // asksAboutProcess reports whether text, a normalised question, asks about
 // a review or a failed submission.
 func asksAboutProcess(text string) bool {
-	return containsAny(text, processWords) && containsAny(text, askWords) && !strings.Contains(text, "补充")
+	return containsAny(text, processWords) && containsAny(text, whyWords) && !strings.Contains(text, "补充")
 }
 
 func containsAny(text string, words []string) bool {
