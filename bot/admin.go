@@ -79,7 +79,7 @@ func (a *Admin) Middleware(next HandlerFunc) HandlerFunc {
 		} else {
 			text = a.stats()
 		}
-		return send(ctx, r, Reply{Parts: split(text, DefaultMaxRunes)})
+		return Send(ctx, r, split(text, DefaultMaxRunes))
 	}
 }
 

@@ -391,14 +391,14 @@ func (a *Answerer) Handle(ctx context.Context, r Replier, m Message) error {
 		switch {
 		case !ok:
 			noteReply(ctx, KindChoices, nil)
-			return send(ctx, r, a.finish(Reply{Kind: KindChoices}, replyNoChoices, false))
+			return Send(ctx, r, a.finish(Reply{Kind: KindChoices}, replyNoChoices, false).Parts)
 		case n < 1 || n > len(p.Hits):
 			noteReply(ctx, KindChoices, nil)
-			return send(ctx, r, a.finish(Reply{Kind: KindChoices}, fmt.Sprintf(replyBadChoice, len(p.Hits)), p.Traditional))
+			return Send(ctx, r, a.finish(Reply{Kind: KindChoices}, fmt.Sprintf(replyBadChoice, len(p.Hits)), p.Traditional).Parts)
 		}
 		a.Stats.answered()
 		noteReply(ctx, KindAnswer, p.Hits[n-1:n])
-		return send(ctx, r, a.finish(Reply{Kind: KindAnswer}, renderHit(p.Hits[n-1]), p.Traditional))
+		return Send(ctx, r, a.finish(Reply{Kind: KindAnswer}, renderHit(p.Hits[n-1]), p.Traditional).Parts)
 	}
 	rep, res, err := a.Answer(ctx, m.Text)
 	if err != nil {
@@ -426,17 +426,7 @@ func (a *Answerer) Handle(ctx context.Context, r Replier, m Message) error {
 	case KindAnswer, KindCheck, KindChoices:
 		a.Stats.answered()
 	}
-	return send(ctx, r, rep)
-}
-
-// send sends every part of rep, in order.
-func send(ctx context.Context, r Replier, rep Reply) error {
-	for _, p := range rep.Parts {
-		if err := r.Reply(ctx, p); err != nil {
-			return fmt.Errorf("bot: send reply: %w", err)
-		}
-	}
-	return nil
+	return Send(ctx, r, rep.Parts)
 }
 
 // choiceNumber reports whether text only picks a number: "2", "２", "2.",

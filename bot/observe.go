@@ -216,6 +216,17 @@ func (c *countingReplier) Reply(ctx context.Context, text string) error {
 	return err
 }
 
+// ReplyParts keeps a transport's PartsReplier visible through the counter.
+func (c *countingReplier) ReplyParts(ctx context.Context, parts []string) error {
+	err := Send(ctx, c.r, parts)
+	if err == nil {
+		c.mu.Lock()
+		c.n += len(parts)
+		c.mu.Unlock()
+	}
+	return err
+}
+
 func (c *countingReplier) count() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
