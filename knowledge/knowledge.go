@@ -238,6 +238,11 @@ type Result struct {
 	// Hits are at most n results, best first.
 	Hits     []Hit
 	Decision Decision
+	// Ask is what the question asks, decided once by the index.
+	Ask Ask
+	// Base is the knowledge base the hits come from: a reply built from a
+	// Result never mixes two bases, even when a reload lands meanwhile.
+	Base *Base
 	// Normalized is the question after folding and Traditional→Simplified.
 	Normalized string
 	// Traditional reports whether the question was written in Traditional characters.
