@@ -189,7 +189,6 @@ func newHandler(t *testing.T, log *slog.Logger) bot.HandlerFunc {
 		},
 		Answerer: &bot.Answerer{
 			Searcher:  ix,
-			Base:      ix.Base,
 			Prefix:    "资质",
 			FollowUps: bot.NewFollowUps(0, 0),
 			Stats:     stats,
