@@ -4,7 +4,7 @@
 //
 //   - zh.txt, the segmenter's trimmed general dictionary: the most frequent
 //     words of gse's Simplified Chinese dictionary, one "word frequency"
-//     pair a line;
+//     pair a line, sorted by word;
 //   - t2s_runes.txt, every character OpenCC's t2s conversion can change, so
 //     text without any of them skips the conversion.
 //
@@ -121,6 +121,16 @@ func writeDict(n int, out string) {
 	if len(words) > n {
 		words = words[:n]
 	}
+	// Sorted by word, the file is searched in place (see dict.go); a word
+	// listed twice keeps its first, most frequent, entry.
+	sort.SliceStable(words, func(i, j int) bool { return words[i].text < words[j].text })
+	uniq := words[:0]
+	for _, w := range words {
+		if len(uniq) == 0 || uniq[len(uniq)-1].text != w.text {
+			uniq = append(uniq, w)
+		}
+	}
+	words = uniq
 	var b bytes.Buffer
 	for _, w := range words {
 		fmt.Fprintf(&b, "%s %d\n", w.text, w.freq)
