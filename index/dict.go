@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 //go:generate go run gendict.go
@@ -27,7 +28,8 @@ var zhDict string
 type wordDict struct {
 	words []string
 	freq  []float64
-	total float64 // sum of freq
+	total float64           // sum of freq
+	first map[rune]dictSpan // the words that start with each character
 }
 
 // baseDict parses zhDict once per process; every knowledge base's
@@ -95,6 +97,16 @@ func newWordDict(domain []string) *wordDict {
 	}
 	d.words = append(d.words, base.words[i:]...)
 	d.freq = append(d.freq, base.freq[i:]...)
+	d.first = make(map[rune]dictSpan, len(base.words)/4)
+	for i, w := range d.words {
+		r, _ := utf8.DecodeRuneInString(w)
+		s, ok := d.first[r]
+		if !ok {
+			s.lo = i
+		}
+		s.hi = i + 1
+		d.first[r] = s
+	}
 	return d
 }
 
@@ -108,6 +120,17 @@ func (d *wordDict) all() dictSpan { return dictSpan{0, len(d.words)} }
 // prefix only begins longer words. An empty span means no word starts with
 // prefix, nor with any longer text that starts with it.
 func (d *wordDict) narrow(s dictSpan, prefix string) (_ dictSpan, freq float64) {
+	if s.lo == 0 && s.hi == len(d.words) && d.first != nil {
+		// The first character, the widest step, from the index.
+		r, size := utf8.DecodeRuneInString(prefix)
+		s = d.first[r]
+		if size == len(prefix) || s.empty() {
+			if !s.empty() && d.words[s.lo] == prefix {
+				freq = d.freq[s.lo]
+			}
+			return s, freq
+		}
+	}
 	words := d.words[s.lo:s.hi]
 	lo := sort.Search(len(words), func(i int) bool { return words[i] >= prefix })
 	words = words[lo:]
