@@ -131,15 +131,20 @@ func (d *wordDict) narrow(s dictSpan, prefix string) (_ dictSpan, freq float64) 
 			return s, freq
 		}
 	}
-	words := d.words[s.lo:s.hi]
-	lo := sort.Search(len(words), func(i int) bool { return words[i] >= prefix })
-	words = words[lo:]
-	hi := sort.Search(len(words), func(i int) bool { return !strings.HasPrefix(words[i], prefix) })
-	s = dictSpan{s.lo + lo, s.lo + lo + hi}
-	if hi > 0 && words[0] == prefix {
+	if s = narrowSorted(d.words, s, prefix); !s.empty() && d.words[s.lo] == prefix {
 		freq = d.freq[s.lo]
 	}
 	return s, freq
+}
+
+// narrowSorted returns the strings of span s of sorted that start with
+// prefix.
+func narrowSorted(sorted []string, s dictSpan, prefix string) dictSpan {
+	words := sorted[s.lo:s.hi]
+	lo := sort.Search(len(words), func(i int) bool { return words[i] >= prefix })
+	words = words[lo:]
+	hi := sort.Search(len(words), func(i int) bool { return !strings.HasPrefix(words[i], prefix) })
+	return dictSpan{s.lo + lo, s.lo + lo + hi}
 }
 
 func (s dictSpan) empty() bool { return s.lo >= s.hi }
