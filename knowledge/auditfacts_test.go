@@ -1,0 +1,135 @@
+package knowledge_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/qualbot/qualbot/knowledge"
+)
+
+// An auditFact is one correction of the knowledge-base audit of 2026-12
+// (kb-audit-2026-12.md, findings numbered as there) or of the four fact
+// fixes of the answer-first issue (issue 13 item 6), stated so that the
+// mistake cannot come back unnoticed. Where possible the row checks the
+// official structure the corrected prose relies on, as well as the prose.
+type auditFact struct {
+	finding string // "5.1", "6.2", "13.6a" ...
+	fact    string
+	check   func(kb *knowledge.Base) error
+}
+
+func TestAuditFacts(t *testing.T) {
+	kb, err := knowledge.Load(knowledge.Shipped())
+	if err != nil {
+		t.Fatalf("load shipped knowledge: %v", err)
+	}
+	var facts []auditFact
+	facts = append(facts, auditTopicFacts()...)
+	seen := map[string]bool{}
+	for _, f := range facts {
+		name := f.finding + " " + f.fact
+		if seen[name] {
+			t.Fatalf("two rows state the same fact: %s", name)
+		}
+		seen[name] = true
+		t.Run(name, func(t *testing.T) {
+			if err := f.check(kb); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+// auditTopicFacts are the corrections to topics.yaml.
+func auditTopicFacts() []auditFact {
+	return []auditFact{
+		{"6.1", "个人主体限制 names no category the official table does not have, except as a dated old name", func(kb *knowledge.Base) error {
+			t := kb.Topic("个人主体限制")
+			if t == nil {
+				return fmt.Errorf("no topic 个人主体限制")
+			}
+			if err := sfLacks("topic 个人主体限制", t.Body, "软件服务提供商"); err != nil {
+				return err
+			}
+			if kb.Category("IT科技", "软件服务提供商") != nil || kb.Category("文娱", "视频") != nil {
+				return fmt.Errorf("the table has IT科技-软件服务提供商 or 文娱-视频 again: the topic's wording is out of date")
+			}
+			return sfTopic(kb, "个人主体限制", "文娱-视频是当时的类目名", "文娱-其他视频", "视频广场")
+		}},
+		{"6.1", "no topic cites a source noted as taken from the project's evaluation questions", func(kb *knowledge.Base) error {
+			for _, t := range kb.Topics {
+				for _, s := range t.Sources {
+					if strings.Contains(s.Note+s.Title, "评测") {
+						return fmt.Errorf("topic %s cites %s (%s)", t.ID, s.Where(), s.Note)
+					}
+				}
+			}
+			return nil
+		}},
+		{"6.2", "no 医疗器械 category accepts 《第二类医疗器械经营备案凭证》, and 医药类目 says so", func(kb *knowledge.Base) error {
+			for _, sub := range []string{"医疗器械自营", "医疗器械经营销售平台", "医疗器械生产企业"} {
+				c, err := sfCategory(kb, "医疗服务", sub)
+				if err != nil {
+					return err
+				}
+				for _, g := range c.Requirements {
+					for _, it := range g.Items {
+						if strings.Contains(it.Text, "第二类医疗器械经营备案") {
+							return fmt.Errorf("%s accepts %q: the topics are wrong", c.ID(), it.Text)
+						}
+					}
+				}
+			}
+			t := kb.Topic("医药类目")
+			if t == nil {
+				return fmt.Errorf("no topic 医药类目")
+			}
+			if err := sfLacks("topic 医药类目", t.Body, "参考资料没有写"); err != nil {
+				return err
+			}
+			return sfTopic(kb, "医药类目", "《第二类医疗器械经营备案凭证》都不在其中", "选不了这些类目")
+		}},
+		{"6.2", "类目资质总览 contrasts the article's easy class-II filing with the official table", func(kb *knowledge.Base) error {
+			return sfTopic(kb, "类目资质总览", "都不接受第二类医疗器械经营备案凭证")
+		}},
+		{"13.6d", "添加类目 settles that individuals cannot see 社交 (no 未证实 hedge)", func(kb *knowledge.Base) error {
+			for _, c := range kb.Categories {
+				if c.Path[0] == "社交" && slices.Contains(c.Subjects, knowledge.Individual) {
+					return fmt.Errorf("%s is open to 个人: the topic is wrong", c.ID())
+				}
+			}
+			t := kb.Topic("添加类目")
+			if t == nil {
+				return fmt.Errorf("no topic 添加类目")
+			}
+			if err := sfLacks("topic 添加类目", t.Body, "未证实"); err != nil {
+				return err
+			}
+			return sfTopic(kb, "添加类目", "个人主体看不到社交")
+		}},
+		{"6.3.1", "代码审核 lists every category whose note asks for the local review before the first submission", func(kb *knowledge.Base) error {
+			var want []string
+			for _, c := range kb.Categories {
+				if strings.Contains(strings.Join(c.Notes, "\n"), "当地互联网主管机关审核") {
+					want = append(want, c.Path[len(c.Path)-1])
+				}
+			}
+			if len(want) == 0 {
+				return fmt.Errorf("no category note mentions 当地互联网主管机关审核")
+			}
+			return sfTopic(kb, "代码审核", append([]string{fmt.Sprintf("有%d个", len(want))}, want...)...)
+		}},
+	}
+}
+
+// sfLacks reports an error when text contains any of the phrases.
+func sfLacks(what, text string, phrases ...string) error {
+	for _, p := range phrases {
+		if strings.Contains(text, p) {
+			return fmt.Errorf("%s still says %q", what, p)
+		}
+	}
+	return nil
+}
