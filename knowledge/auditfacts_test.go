@@ -27,6 +27,7 @@ func TestAuditFacts(t *testing.T) {
 	}
 	var facts []auditFact
 	facts = append(facts, auditTopicFacts()...)
+	facts = append(facts, auditCategoryFacts()...)
 	seen := map[string]bool{}
 	for _, f := range facts {
 		name := f.finding + " " + f.fact
@@ -120,6 +121,45 @@ func auditTopicFacts() []auditFact {
 				return fmt.Errorf("no category note mentions 当地互联网主管机关审核")
 			}
 			return sfTopic(kb, "代码审核", append([]string{fmt.Sprintf("有%d个", len(want))}, want...)...)
+		}},
+	}
+}
+
+// auditCategoryFacts are the corrections to category descriptions.
+func auditCategoryFacts() []auditFact {
+	return []auditFact{
+		{"1.1", "公益-募捐服务's description keeps the official note: the platform itself does not fundraise", func(kb *knowledge.Base) error {
+			c, err := sfCategory(kb, "公益", "募捐服务")
+			if err != nil {
+				return err
+			}
+			if err := sfNotes(kb, c.Path, "平台本身不进行公开募捐"); err != nil {
+				return err
+			}
+			if err := sfLacks(c.ID()+" description", c.Description, "平台开展"); err != nil {
+				return err
+			}
+			return sfContains(c.ID()+" description", c.Description, "平台本身不进行公开募捐")
+		}},
+		{"13.6a", "时政信息's scope keeps 含法律法规, 农业 and 历史", func(kb *knowledge.Base) error {
+			c, err := sfCategory(kb, "时政信息", "时政信息")
+			if err != nil {
+				return err
+			}
+			return sfContains(c.ID()+" description", c.Description, "政治（含法律法规）", "农业", "历史")
+		}},
+		{"13.6b", "汽车经销商/4S店 does not offer sales: deposits belong to 汽车预售, whole cars are not sold online", func(kb *knowledge.Base) error {
+			c, err := sfCategory(kb, "汽车服务", "汽车经销商/4S店")
+			if err != nil {
+				return err
+			}
+			if err := sfLacks(c.ID()+" description", c.Description, "销售和"); err != nil {
+				return err
+			}
+			if err := sfNotes(kb, []string{"汽车服务", "汽车预售"}, "暂不支持在线整车销售"); err != nil {
+				return err
+			}
+			return sfContains(c.ID()+" description", c.Description, "汽车服务-汽车预售", "暂不支持在线整车销售")
 		}},
 	}
 }
