@@ -28,6 +28,7 @@ func TestAuditFacts(t *testing.T) {
 	var facts []auditFact
 	facts = append(facts, auditTopicFacts()...)
 	facts = append(facts, auditCategoryFacts()...)
+	facts = append(facts, auditSynonymFacts()...)
 	seen := map[string]bool{}
 	for _, f := range facts {
 		name := f.finding + " " + f.fact
@@ -160,6 +161,52 @@ func auditCategoryFacts() []auditFact {
 				return err
 			}
 			return sfContains(c.ID()+" description", c.Description, "汽车服务-汽车预售", "暂不支持在线整车销售")
+		}},
+	}
+}
+
+// auditSynonymFacts are the corrections to synonyms.yaml: a colloquial
+// word must not steer every asker to a category that fits only some.
+func auditSynonymFacts() []auditFact {
+	means := func(kb *knowledge.Base, word string) ([]string, error) {
+		for _, s := range kb.Synonyms {
+			if s.Word == word {
+				return s.Means, nil
+			}
+		}
+		return nil, fmt.Errorf("no synonym %s", word)
+	}
+	both := func(finding, word string) auditFact {
+		return auditFact{finding, word + " means 商家自营 as well as 电商平台: a merchant selling its own goods is 商家自营", func(kb *knowledge.Base) error {
+			m, err := means(kb, word)
+			if err != nil {
+				return err
+			}
+			if !slices.Contains(m, "商家自营") || !slices.Contains(m, "电商平台") {
+				return fmt.Errorf("%s means %v", word, m)
+			}
+			return nil
+		}}
+	}
+	return []auditFact{
+		both("7.1", "卖货"),
+		both("7.2", "拼团"),
+		{"7.3", "法律咨询 means the categories companies can choose, not the individual-only 律师", func(kb *knowledge.Base) error {
+			c, err := sfCategory(kb, "商业服务", "律师")
+			if err != nil {
+				return err
+			}
+			if !slices.Equal(c.Subjects, []knowledge.Subject{knowledge.Individual}) {
+				return fmt.Errorf("%s is open to %v: the finding no longer holds", c.ID(), c.Subjects)
+			}
+			m, err := means(kb, "法律咨询")
+			if err != nil {
+				return err
+			}
+			if slices.Contains(m, "律师") || !slices.Contains(m, "法律服务平台") {
+				return fmt.Errorf("法律咨询 means %v", m)
+			}
+			return nil
 		}},
 	}
 }
