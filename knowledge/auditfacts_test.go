@@ -29,6 +29,7 @@ func TestAuditFacts(t *testing.T) {
 	facts = append(facts, auditTopicFacts()...)
 	facts = append(facts, auditCategoryFacts()...)
 	facts = append(facts, auditSynonymFacts()...)
+	facts = append(facts, auditLicenceFacts()...)
 	seen := map[string]bool{}
 	for _, f := range facts {
 		name := f.finding + " " + f.fact
@@ -209,6 +210,94 @@ func auditSynonymFacts() []auditFact {
 			return nil
 		}},
 	}
+}
+
+// auditLicenceFacts are the corrections to licences.yaml, checked against
+// the uses derived from the requirement groups and against the lint.
+func auditLicenceFacts() []auditFact {
+	return []auditFact{
+		{"5.1", "《互联网新闻信息服务许可证》 is required by 文娱-资讯广场 only, one of 2 for 时政信息, and not by 资讯", func(kb *knowledge.Base) error {
+			l, err := sfLicence(kb, "《互联网新闻信息服务许可证》")
+			if err != nil {
+				return err
+			}
+			if err := sfUses(l, map[string]string{"文娱/资讯广场": "required", "时政信息/时政信息": "1 of 2"}); err != nil {
+				return err
+			}
+			if err := sfLacks(l.Name+" about", l.About, "资讯、时政信息类目要求"); err != nil {
+				return err
+			}
+			if err := sfLinted(kb, l.Pos); err != nil {
+				return err
+			}
+			return sfContains(l.Name+" about", l.About, "文娱-资讯广场要求它", "2选1之一", "资讯-信息资讯没有资质要求")
+		}},
+		{"5.2", "no category accepts 《第二类医疗器械经营备案凭证》, and its description says so", func(kb *knowledge.Base) error {
+			l, err := sfLicence(kb, "《第二类医疗器械经营备案凭证》")
+			if err != nil {
+				return err
+			}
+			if u := l.Uses(); len(u) > 0 {
+				return fmt.Errorf("%s is named by %s: the description is wrong", l.Name, u[0].Category.ID())
+			}
+			if err := sfLacks(l.Name+" about", l.About, "参考资料没有写"); err != nil {
+				return err
+			}
+			return sfContains(l.Name+" about", l.About, "官方类目表没有类目接受这份凭证", "选不了这些类目")
+		}},
+		{"13.6c", "《民办学校办学许可证》 is required by 学历教育（培训机构） only; 素质教育 needs nothing; elsewhere it is one option", func(kb *knowledge.Base) error {
+			l, err := sfLicence(kb, "《民办学校办学许可证》")
+			if err != nil {
+				return err
+			}
+			if err := sfUses(l, map[string]string{"教育服务/学历教育（培训机构）": "required", "教育服务/教育平台": "1 of 2", "教育服务/学历教育（学校）": "1 of 2"}); err != nil {
+				return err
+			}
+			c, err := sfCategory(kb, "教育服务", "素质教育")
+			if err != nil {
+				return err
+			}
+			if len(c.Requirements) > 0 {
+				return fmt.Errorf("%s has requirements now: %s", c.ID(), sfDescribe(c))
+			}
+			if err := sfLacks(l.Name+" about", l.About, "都要"); err != nil {
+				return err
+			}
+			if err := sfLinted(kb, l.Pos); err != nil {
+				return err
+			}
+			return sfContains(l.Name+" about", l.About, "素质教育类目没有资质要求", "几种可选资质之一")
+		}},
+	}
+}
+
+// sfUses checks how l is used by the categories given: "required", or
+// "1 of N" for a choice among N.
+func sfUses(l *knowledge.Licence, want map[string]string) error {
+	got := map[string]string{}
+	for _, u := range l.Uses() {
+		if u.Required() {
+			got[u.Category.ID()] = "required"
+		} else {
+			got[u.Category.ID()] = fmt.Sprintf("1 of %d", u.Choices())
+		}
+	}
+	for id, w := range want {
+		if got[id] != w {
+			return fmt.Errorf("%s in %s: %q, want %q (all uses: %v)", l.Name, id, got[id], w, got)
+		}
+	}
+	return nil
+}
+
+// sfLinted reports the lint findings at pos, if any.
+func sfLinted(kb *knowledge.Base, pos knowledge.Pos) error {
+	for _, f := range knowledge.Lint(kb) {
+		if f.Pos == pos {
+			return fmt.Errorf("lint: %s", f)
+		}
+	}
+	return nil
 }
 
 // sfLacks reports an error when text contains any of the phrases.
