@@ -45,11 +45,18 @@ func (l *Licence) Uses() []Use {
 	for _, c := range l.Categories {
 		best, found := Use{}, false
 		for _, g := range c.Requirements {
+			pick := g.Pick
+			if providedByAll(g, l) {
+				// Every choice provides it, the applicant's own or a
+				// partner's ("合作出租车公司的《道路运输经营许可证》"):
+				// whichever is chosen, it is there.
+				pick = 0
+			}
 			for _, it := range g.Items {
 				if !containsLicence(it.Licences, l) {
 					continue
 				}
-				u := Use{Category: c, Pick: g.Pick, Of: len(g.Items), Alternatives: alternatives(it, l)}
+				u := Use{Category: c, Pick: pick, Of: len(g.Items), Alternatives: alternatives(it, l)}
 				if !found || u.Required() && !best.Required() {
 					best, found = u, true
 				}
@@ -60,6 +67,19 @@ func (l *Licence) Uses() []Use {
 		}
 	}
 	return out
+}
+
+// providedByAll reports whether every item of g asks for l itself: an
+// item that names it only as the thing applied for ("《增值电信业务经营许可证》
+// 申请时，所需资质文件如下", the route without it) does not.
+func providedByAll(g Group, l *Licence) bool {
+	for _, it := range g.Items {
+		i := strings.Index(it.Text, l.Name)
+		if i < 0 || !containsLicence(it.Licences, l) || strings.HasPrefix(strings.TrimSpace(it.Text[i+len(l.Name):]), "申请") {
+			return false
+		}
+	}
+	return true
 }
 
 func containsLicence(ls []*Licence, l *Licence) bool {
