@@ -74,11 +74,11 @@ func TestAnswer(t *testing.T) {
 		{"直播带货的小程序要什么资质", bot.KindAnswer, []string{"【社交-直播】", "以下3项任选1项", "支持直播：是", "官方类目表为准"}},
 		{"直播帶貨要什麼資質", bot.KindAnswer, []string{"【社交-直播】", "資質要求", "以下3項任選1項"}},
 		{"社交", bot.KindChoices, []string{"【社交】下有4个类目", "1. 陌生人交友"}}, // a bare group name asks about the whole group
-		{"文网文", bot.KindAnswer, []string{"《网络文化经营许可证》", "需要它的类目（2个）：文娱-音乐、文娱-动漫"}},
+		{"文网文", bot.KindAnswer, []string{"《网络文化经营许可证》", "需要它的类目（1个）：文娱-动漫\n可用它的类目（1个，它是几种可选资质之一）：文娱-音乐（2选1之一）"}},
 		{"我已经有视听许可证了，能做社交直播吗", bot.KindCheck, []string{"已有：《信息网络传播视听节目许可证》", "满足该类目的资质要求"}},
 		{"今天天气怎么样", bot.KindDecline, []string{"帮助"}},
 		{"你好", bot.KindHelp, []string{"例如"}},
-		{"有文網文能選哪些類目", bot.KindAnswer, []string{"《网络文化经营许可证》", "簡稱：文網文", "需要它的類目（2個）"}},
+		{"有文網文能選哪些類目", bot.KindAnswer, []string{"《网络文化经营许可证》", "簡稱：文網文", "需要它的類目（1個）：文娛-動漫", "文娛-音樂（2選1之一）"}},
 		{"我只有ICP備案，能做社交直播嗎", bot.KindCheck, []string{"已有：你提到的材料", "還缺"}},
 		{"谢谢！", bot.KindThanks, []string{"不客气"}},
 		{"我只有一个问题，直播带货要什么资质", bot.KindAnswer, []string{"【社交-直播】", "以下3项任选1项"}},

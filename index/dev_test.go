@@ -295,10 +295,10 @@ func TestDevAblation(t *testing.T) {
 	run("without the intents rules", modeSegment, &noIntents, nil)
 	// Analysis is shared by every index of the process, so these two
 	// change package state: this test never runs in parallel.
-	saved := t2sRunes
-	t2sRunes = func() map[rune]bool { return nil }
+	saved := t2sTable
+	t2sTable = func() *convTable { return &convTable{} }
 	run("without T→S", modeSegment, kb, nil)
-	t2sRunes = saved
+	t2sTable = saved
 	stop := stopWords
 	stopWords = map[string]bool{}
 	run("without boilerplate removal", modeSegment, kb, nil)
