@@ -30,7 +30,7 @@ import (
 )
 
 // Error codes the fake answers with. 42001, 40014, 95007 and 95018 are
-// WeCom's; errQuota is the fake's own.
+// WeCom's; CodeQuota is the fake's own.
 const (
 	CodeTokenExpired = 42001
 	CodeTokenInvalid = 40014
