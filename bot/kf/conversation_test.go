@@ -13,9 +13,9 @@ import (
 type kfDriver struct{ h *harness }
 
 func (d kfDriver) Start(_ *testing.T, h bot.HandlerFunc) func() { return d.h.start(h) }
-func (d kfDriver) AdminIdentity() string                         { return "kf:wm-admin" }
-func (d kfDriver) Groups() bool                                  { return false }
-func (d kfDriver) Unaddressed() bool                             { return false }
+func (d kfDriver) AdminIdentity() string                        { return "kf:wm-admin" }
+func (d kfDriver) Groups() bool                                 { return false }
+func (d kfDriver) Unaddressed() bool                            { return false }
 
 func (d kfDriver) Deliver(_ context.Context, t transporttest.Turn) error {
 	_, err := d.h.fake.Say("wm-"+t.User, t.Content())

@@ -31,9 +31,9 @@ func (r chatReplier) Reply(_ context.Context, text string) error {
 }
 
 func (d *direct) Start(t *testing.T, h bot.HandlerFunc) func() { d.h = h; return func() {} }
-func (d *direct) AdminIdentity() string                         { return "direct:admin" }
-func (d *direct) Groups() bool                                  { return true }
-func (d *direct) Unaddressed() bool                             { return true }
+func (d *direct) AdminIdentity() string                        { return "direct:admin" }
+func (d *direct) Groups() bool                                 { return true }
+func (d *direct) Unaddressed() bool                            { return true }
 
 func (d *direct) Deliver(ctx context.Context, t transporttest.Turn) error {
 	m := bot.Message{
