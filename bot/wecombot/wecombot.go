@@ -62,6 +62,9 @@ type Config struct {
 	Log *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Connected, when set, is told true once a connection is subscribed
+	// and false when it is lost or Run returns (for metrics and health).
+	Connected func(bool)
 }
 
 // Defaults for Config's zero fields.
@@ -134,6 +137,9 @@ func (c Config) withDefaults() Config {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
+	if c.Connected == nil {
+		c.Connected = func(bool) {}
+	}
 	return c
 }
 
@@ -201,9 +207,11 @@ type callback struct {
 // ErrReplaced when another connection took the bot over and a
 // *SubscribeError when WeCom refuses the credentials.
 func (t *Transport) Run(ctx context.Context, h bot.HandlerFunc) error {
+	defer t.cfg.Connected(false)
 	failures := 0
 	for {
 		subscribed, err := t.session(ctx, h)
+		t.cfg.Connected(false)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -287,6 +295,7 @@ func (t *Transport) session(ctx context.Context, h bot.HandlerFunc) (subscribed 
 		return false, &SubscribeError{Code: ack.ErrCode, Msg: ack.ErrMsg}
 	}
 	t.log.Info("wecombot: subscribed", "bot", t.cfg.BotID)
+	t.cfg.Connected(true)
 
 	// Messages are answered off the read loop, a few at a time. They keep
 	// going when ctx ends, until the connection closes: on shutdown it
