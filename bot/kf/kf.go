@@ -408,13 +408,15 @@ func (t *Transport) handle(ctx context.Context, m syncedMsg, h bot.HandlerFunc) 
 		return
 	}
 	msg := bot.Message{
-		ID:       m.MsgID,
-		Chat:     "kf:" + m.ExternalUserID,
-		Sender:   "kf:" + m.ExternalUserID,
-		Identity: "kf:" + m.ExternalUserID,
-		NotText:  m.MsgType != "text",
-		Text:     m.Text.Content,
-		Time:     sent,
+		ID:     m.MsgID,
+		Chat:   "kf:" + m.ExternalUserID,
+		Sender: "kf:" + m.ExternalUserID,
+		// The external user id: what --kf-admins lists; logged with --log-text.
+		SenderName: m.ExternalUserID,
+		Identity:   "kf:" + m.ExternalUserID,
+		NotText:    m.MsgType != "text",
+		Text:       m.Text.Content,
+		Time:       sent,
 	}
 	rep := &replier{t: t, user: m.ExternalUserID, q: q}
 	if err := h(ctx, rep, msg); err != nil {

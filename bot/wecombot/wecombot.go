@@ -468,11 +468,15 @@ func (t *Transport) handle(ctx context.Context, c *conn, reqID string, cb callba
 		text, notText = strings.Join(parts, " "), len(parts) == 0
 	}
 	m := bot.Message{
-		ID:       cb.MsgID,
-		Chat:     "wecom:" + chat,
+		ID:   cb.MsgID,
+		Chat: "wecom:" + chat,
+		// The group's chat id: what the group allow-list names.
+		ChatName: cb.ChatID,
 		InGroup:  group,
-		Sender:   "wecom:" + cb.From.UserID,
-		Identity: "wecom:" + cb.From.UserID,
+		// The user id: what the admin list names; logged with --log-text.
+		SenderName: cb.From.UserID,
+		Sender:     "wecom:" + cb.From.UserID,
+		Identity:   "wecom:" + cb.From.UserID,
 		// In a group WeCom delivers only the messages that @-mention the bot.
 		Mentioned: group,
 		NotText:   notText,
