@@ -343,10 +343,12 @@ func (t *Transport) session(ctx context.Context, h bot.HandlerFunc) (subscribed 
 					t.log.Debug("wecombot: message already handled", "msg", cb.MsgID)
 					continue
 				}
+				// The loop never waits for a worker: the read loop must
+				// keep delivering the acknowledgements the workers await.
 				wg.Add(1)
-				sem <- struct{}{}
 				go func() {
 					defer wg.Done()
+					sem <- struct{}{}
 					defer func() { <-sem }()
 					t.handle(hctx, c, f.Headers.ReqID, cb, h)
 				}()
