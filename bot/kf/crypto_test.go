@@ -4,7 +4,11 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -124,5 +128,30 @@ func TestPack(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestURLVerification_TencentVector answers the URL check of Tencent's
+// sample, as WeCom sends it (percent-encoded), and as a proxy might pass it
+// on (with "+" unescaped).
+func TestURLVerification_TencentVector(t *testing.T) {
+	v, verify, _ := loadVectors(t)
+	tr, err := New(Config{CorpID: v.CorpID, Secret: "s", Token: v.Token, EncodingAESKey: v.EncodingAESKey, OpenKfID: "wk", StateFile: "unused"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := url.Values{"msg_signature": {verify["msg_signature"]}, "timestamp": {verify["timestamp"]}, "nonce": {verify["nonce"]}, "echostr": {verify["echostr"]}}
+	for _, query := range []string{q.Encode(), strings.ReplaceAll(q.Encode(), "%2B", "+")} {
+		w := httptest.NewRecorder()
+		tr.serveCallback(w, httptest.NewRequest(http.MethodGet, "/kf/callback?"+query, nil))
+		if w.Code != http.StatusOK || w.Body.String() != verify["plaintext"] {
+			t.Errorf("GET ?%s = %d %q, want 200 %q", query, w.Code, w.Body.String(), verify["plaintext"])
+		}
+	}
+	w := httptest.NewRecorder()
+	q.Set("nonce", "1")
+	tr.serveCallback(w, httptest.NewRequest(http.MethodGet, "/kf/callback?"+q.Encode(), nil))
+	if w.Code != http.StatusForbidden || strings.Contains(w.Body.String(), verify["plaintext"]) {
+		t.Errorf("GET with a wrong nonce = %d %q, want 403", w.Code, w.Body.String())
 	}
 }

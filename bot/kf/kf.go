@@ -173,6 +173,7 @@ func (t *Transport) Ready() <-chan struct{} { return t.ready }
 // Run serves the callback and answers messages with h until ctx ends; then
 // it lets the message being answered finish (up to DrainTimeout) and
 // returns nil. It returns an error when it cannot listen or read its state.
+// Run is called once per Transport.
 func (t *Transport) Run(ctx context.Context, h bot.HandlerFunc) error {
 	st, err := openState(t.cfg.StateFile)
 	if err != nil {
@@ -239,13 +240,18 @@ type callbackEvent struct {
 }
 
 // serveCallback answers WeCom: the URL check (GET) and the events (POST).
-// A POST is answered at once; the worker does the work.
+// A POST is answered at once; the worker does the work. A replayed but
+// correctly signed callback only causes one more sync, which finds nothing
+// new, so timestamps are not checked.
 func (t *Transport) serveCallback(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	sig, ts, nonce := q.Get("msg_signature"), q.Get("timestamp"), q.Get("nonce")
 	switch r.Method {
 	case http.MethodGet:
-		plain, err := t.crypt.open(sig, ts, nonce, q.Get("echostr"))
+		// Base64 has no spaces: a "+" that arrived unescaped was decoded
+		// into one.
+		echo := strings.ReplaceAll(q.Get("echostr"), " ", "+")
+		plain, err := t.crypt.open(sig, ts, nonce, echo)
 		if err != nil {
 			t.log.Warn("kf: URL verification refused", "err", err)
 			http.Error(w, "bad signature", http.StatusForbidden)
