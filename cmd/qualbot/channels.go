@@ -124,9 +124,6 @@ func (l *channelList) Set(s string) error {
 	return nil
 }
 
-// has reports whether channel is chosen.
-func (c channelConfig) has(channel string) bool { return slices.Contains(c.Channels.names, channel) }
-
 // adminIdentities are the Message.Identity values of the official
 // channels' admins: each transport prefixes its ids with its name.
 func (c channelConfig) adminIdentities() []string {
