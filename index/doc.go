@@ -6,11 +6,16 @@
 // Traditional→Simplified (OpenCC t2s), lower case, then gse word segmentation
 // over a trimmed general dictionary (dict/) plus the knowledge base's own
 // words; documents also index the dictionary words inside longer words. A
-// question additionally loses its boilerplate (小程序, 需要, 什么, 资质…),
+// question is first read by the knowledge base's intents rules, once, into
+// a [knowledge.Ask] (intent.go). It additionally loses its boilerplate (the
+// intents set "stop": 小程序, 需要, 什么, 资质…),
 // gains the meanings of its synonyms, and is matched against every name of
 // the knowledge base it contains; a one- or two-character question also
 // matches as a prefix. The question only ever becomes term and prefix
 // queries, never query syntax. The decision (confident, ambiguous or none)
 // comes from the score, how much of the question the top hit covers, and
-// the margin to the runner-up; see decide.go and TestDevQuestions.
+// the margin to the runner-up; the numbers are [Params] (see decide.go and
+// TestDevQuestions). An ambiguous result's hits are the choices the bot
+// offers (choices), and a whole-group question's hits are the group's
+// categories.
 package index

@@ -23,7 +23,7 @@ func (s *served) understand(p *prepared) knowledge.Ask {
 		switch m.Rule.Kind {
 		case knowledge.AskReviewFailed:
 			// A question about the review process ranks topics higher
-			// (processBoost), whatever else it asks.
+			// (Params.ProcessBoost), whatever else it asks.
 			p.process = true
 		case knowledge.AskWhichCategory, knowledge.AskLicences:
 			// It asks for a category or qualification, so it is in the

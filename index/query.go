@@ -332,7 +332,8 @@ func (s *served) search(ctx context.Context, question string, n int, understand 
 }
 
 // diversify moves the best hit of the kind the first diverseTop hits lack
-// into the last of those places. It does not change which hit is first.
+// into the last of those places (see Params.DiverseTop). It does not change
+// which hit is first.
 func diversify(hits []scored, diverseTop int, diverseShare float64) {
 	if len(hits) <= diverseTop {
 		return
