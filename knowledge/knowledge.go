@@ -237,7 +237,10 @@ const (
 
 // Result is the outcome of one search.
 type Result struct {
-	// Hits are at most n results, best first.
+	// Hits are at most n results, best first. When Decision is Ambiguous
+	// they are exactly the choices to offer; for a whole-group question
+	// (Ask.Group) they are every category of the group, in the knowledge
+	// base's order, however many.
 	Hits     []Hit
 	Decision Decision
 	// Ask is what the question asks, decided once by the index.
@@ -250,7 +253,7 @@ type Result struct {
 }
 
 // A Searcher finds what in the knowledge base answers a question. It returns
-// at most n hits, best first. Nothing matching is not an error: the Result
+// at most n hits, best first (a whole-group question: the group's categories). Nothing matching is not an error: the Result
 // then has no hits and Decision None. Question text is plain chat text; it is
 // never interpreted as query syntax.
 type Searcher interface {
