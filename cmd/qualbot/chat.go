@@ -65,7 +65,7 @@ func cmdChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	fmt.Fprintf(stdout, "qualbot chat: %s (%d categories, %d licences, %d topics).\n", from, st.TotalCategories(), st.Licences, st.Topics)
 	fmt.Fprintf(stdout, "You are an admin here: %s; /stats shows counters; 帮助 shows what to ask. Ctrl-D quits.\n", reload)
-	fmt.Fprintf(stdout, "To try group and admin rules: :group NAME (then @%s or %q starts a question), :as REMARK (speak as another contact), :me, :dm.\n\n", cfg.BotNames[0], cfg.GroupPrefix)
+	fmt.Fprintf(stdout, "To try group and admin rules: :group NAME (then \"@%s …\" or \"%s …\" starts a question), :as REMARK (speak as another contact), :me, :dm.\n\n", cfg.BotNames[0], cfg.GroupPrefix)
 
 	prompt := isTerminal(stdin)
 	lines := make(chan string)
