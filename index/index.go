@@ -144,7 +144,7 @@ func newServed(kb *knowledge.Base, mode analysisMode, par Params) (_ *served, er
 	recID := registerRecorder(rec)
 	defer recorders.Delete(recID)
 	defer rec.finish()
-	m, err := newMapping(mode, s.segID, recID)
+	m, err := newMapping(mode, s.segID, recID, stopWords(kb))
 	if err != nil {
 		return nil, fmt.Errorf("index: build: mapping: %w", err)
 	}
