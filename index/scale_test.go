@@ -86,7 +86,7 @@ func BenchmarkScale(b *testing.B) {
 					var search searchFunc
 					var closeIndex func() error
 					if engine == "gse" {
-						ix, err := build(kb, modeSegment)
+						ix, err := build(kb, modeSegment, DefaultParams())
 						if err != nil {
 							b.Fatal(err)
 						}
