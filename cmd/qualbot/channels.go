@@ -229,9 +229,7 @@ func buildTransports(cfg Config, log *slog.Logger, stdout io.Writer, m *metrics)
 				LoginState:   conn.set(name),
 				QueueDepth:   m.setQueueDepth,
 			}
-			out = append(out, namedTransport{name, transportFunc(func(ctx context.Context, h bot.HandlerFunc) error {
-				return wechat.Run(ctx, wcfg, h)
-			})})
+			out = append(out, namedTransport{name, wechat.Transport{Config: wcfg}})
 		case channelKF:
 			k := cfg.KF
 			sec, err := secret("微信客服 app secret", k.SecretFile, envKFSecret)
