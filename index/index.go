@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -50,7 +51,7 @@ func Build(kb *knowledge.Base) (*Index, error) {
 }
 
 func build(kb *knowledge.Base, mode analysisMode) (*Index, error) {
-	s, err := newServed(kb, mode)
+	s, err := newServed(context.Background(), kb, mode)
 	if err != nil {
 		return nil, err
 	}
@@ -61,6 +62,13 @@ func build(kb *knowledge.Base, mode analysisMode) (*Index, error) {
 // flight finish on the old index, which is closed afterwards. If building
 // fails, the old knowledge base stays in service and the error is returned.
 func (ix *Index) Reload(kb *knowledge.Base) error {
+	return ix.ReloadContext(context.Background(), kb)
+}
+
+// ReloadContext is Reload stopped by ctx: the build runs beside the searches
+// (they go on against the old index), and a cancelled build leaves the old
+// index in service.
+func (ix *Index) ReloadContext(ctx context.Context, kb *knowledge.Base) error {
 	ix.reload.Lock()
 	defer ix.reload.Unlock()
 	ix.mu.RLock()
@@ -69,9 +77,13 @@ func (ix *Index) Reload(kb *knowledge.Base) error {
 	if closed {
 		return ErrClosed
 	}
-	next, err := newServed(kb, ix.mode)
+	next, err := newServed(ctx, kb, ix.mode)
 	if err != nil {
 		return err
+	}
+	if err := ctx.Err(); err != nil {
+		next.close()
+		return fmt.Errorf("index: reload: %w", err)
 	}
 	ix.mu.Lock()
 	old := ix.cur
@@ -115,7 +127,7 @@ func (s *served) close() error {
 	return err
 }
 
-func newServed(kb *knowledge.Base, mode analysisMode) (_ *served, err error) {
+func newServed(ctx context.Context, kb *knowledge.Base, mode analysisMode) (_ *served, err error) {
 	if kb == nil {
 		return nil, errors.New("index: build: nil knowledge base")
 	}
@@ -145,6 +157,9 @@ func newServed(kb *knowledge.Base, mode analysisMode) (_ *served, err error) {
 	s.vocab = newVocab()
 	var names []string
 	add := func(id string, h knowledge.Hit, d document) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		s.hits[id] = h
 		names = append(names, d.exact...)
 		texts := append(append(append([]string{}, d.title...), d.names...), d.body...)

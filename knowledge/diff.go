@@ -6,23 +6,18 @@ import (
 )
 
 // A Change is one entry that a new knowledge base adds, removes or changes
-// against the one being served: "类目 金融业/银行", "资质 《营业执照》".
+// against the one being served.
 type Change struct {
 	Kind Kind   // "" for a synonym
 	Name string // the category path, licence name, topic id or synonym word
 }
 
-// String names the change for a curator: its kind and its name.
+// String names the change for a log: "category 金融业/银行".
 func (c Change) String() string {
-	switch c.Kind {
-	case KindCategory:
-		return "类目 " + c.Name
-	case KindLicence:
-		return "资质 " + c.Name
-	case KindTopic:
-		return "专题 " + c.Name
+	if c.Kind == "" {
+		return "synonym " + c.Name
 	}
-	return "同义词 " + c.Name
+	return string(c.Kind) + " " + c.Name
 }
 
 // Changes is what a new knowledge base changes against an old one, by name,

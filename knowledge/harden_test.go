@@ -199,10 +199,10 @@ func TestDiff(t *testing.T) {
 	removed := []string{}
 	for _, cat := range old.Categories {
 		if cat.Path[0] == "电商平台" {
-			removed = append(removed, "类目 "+cat.ID())
+			removed = append(removed, "category "+cat.ID())
 		}
 	}
-	want := []string{"同义词 卖课", strings.Join(removed, ","), "专题 " + old.Topics[0].ID}
+	want := []string{"synonym 卖课", strings.Join(removed, ","), "topic " + old.Topics[0].ID}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("Diff = added %q, removed %q, changed %q; want %q", got[0], got[1], got[2], want)
 	}
