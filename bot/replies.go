@@ -106,9 +106,9 @@ const (
 
 // Admin replies.
 const (
-	reindexOK    = "索引已重建，用时%s：类目%d个、资质%d个、主题%d个、同义词%d个。知识库版本%s。"
-	reindexFail  = "重建失败，旧索引继续使用。请修正以下问题后再发 /reindex：\n%s"
-	reindexMore  = "……另有%d个问题"
+	reindexOK   = "索引已重建，用时%s：类目%d个、资质%d个、主题%d个、同义词%d个。知识库版本%s。"
+	reindexFail = "重建失败，旧索引继续使用。请修正以下问题后再发 /reindex：\n%s"
+	reindexMore = "……另有%d个问题"
 	// A reload that would remove entries waits for the admin to confirm it.
 	reindexConfirm   = "新知识库会删除%d个条目，旧索引继续使用：\n%s\n确认删除请在10分钟内发送 /reindex 确认"
 	reindexChanged   = "与正在使用的知识库相比："
@@ -117,8 +117,8 @@ const (
 	reindexModified  = "修改%d个：%s"
 	reindexUnchanged = "与正在使用的知识库相比没有变化。"
 	reindexAndMore   = "等%d个"
-	statsText    = "运行时间：%s\n已回答：%d\n未回答：%d\n知识库版本：%s（加载于%s）\n常见的未回答问题：\n%s"
-	statsTopLine = "%d. %s（%d次）"
+	statsText        = "运行时间：%s\n已回答：%d\n未回答：%d\n知识库版本：%s（加载于%s）\n常见的未回答问题：\n%s"
+	statsTopLine     = "%d. %s（%d次）"
 )
 
 // changeName names an entry a reload changes: "类目 金融业/银行".

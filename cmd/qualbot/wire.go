@@ -77,8 +77,8 @@ func wire(cfg Config, log *slog.Logger) (*app, error) {
 		// A reload indexes beside the answering: questions go on being
 		// answered from the old base meanwhile.
 		Background: true,
-		Base:  ix.Base,
-		Stats: stats,
+		Base:       ix.Base,
+		Stats:      stats,
 	}
 	admin.SetLoaded(time.Now())
 	b := &bot.Bot{
