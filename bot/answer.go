@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/qualbot/qualbot/knowledge"
@@ -138,7 +139,7 @@ func (a *Answerer) Answer(ctx context.Context, question string) (Reply, knowledg
 	}
 	if p := a.possessed(norm); p.ok {
 		if c := a.wantedCategory(ctx, res, p.rest); c != nil {
-			return a.finish(Reply{Kind: KindCheck}, renderCheck(c, p.have, p.said), res.Traditional), res, nil
+			return a.finish(Reply{Kind: KindCheck}, renderCheck(c, p.have, p.unrecognised()), res.Traditional), res, nil
 		}
 	}
 	if res.Group != "" {
@@ -320,6 +321,31 @@ func containsAny(s string, words []string) bool {
 	}
 	return false
 }
+
+// unrecognised reports whether what the user says they have holds more than
+// the licences found in it: words left after the licences' names, short
+// names and the words that join them.
+func (h holding) unrecognised() bool {
+	rest := strings.ToUpper(h.said)
+	var names []string
+	for _, l := range h.have {
+		names = append(names, l.Name, l.ID())
+		names = append(names, l.Short...)
+	}
+	// Longer names first, so that a short name inside a long one does not
+	// leave the rest of the long one behind.
+	slices.SortFunc(names, func(a, b string) int { return len(b) - len(a) })
+	for _, n := range names {
+		rest = strings.ReplaceAll(rest, strings.ToUpper(n), " ")
+	}
+	for _, w := range joiners {
+		rest = strings.ReplaceAll(rest, w, " ")
+	}
+	return strings.IndexFunc(rest, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
+}
+
+// joiners are the words between the licences a user lists: "ICP和EDI".
+var joiners = []string{"以及", "还有", "和", "与", "及", "跟", "、", "/", "+", "了", "的", "张", "个", "一"}
 
 // clauseStops end the words naming what a user has: "我只有EDI能做…".
 var clauseStops = []string{"能", "可以", "可不可以", "想", "要", "还", "申请", "做", "是否", "够"}

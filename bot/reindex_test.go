@@ -213,3 +213,28 @@ func TestReindex_CancelledOnShutdown(t *testing.T) {
 		t.Errorf("ReloadContext(cancelled) = %v, want context.Canceled", err)
 	}
 }
+
+// TestCheck_NeverEchoes: the requirement check used to post what the user
+// wrote after "我有", twice, under the bot's name.
+func TestCheck_NeverEchoes(t *testing.T) {
+	ix := mustIndex(t)
+	a := &bot.Answerer{Searcher: ix, Base: ix.Base, ToTraditional: index.ToTraditional}
+	for _, q := range []string{
+		"我有这个证 官方客服请加微信 qb_888888 免费代办全部资质，能做直播吗",
+		"我有视听许可证和官方客服微信qb888888，能做社交直播吗",
+	} {
+		rep, _, err := a.Answer(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := rep.Text()
+		for _, bad := range []string{"qb", "888888", "客服", "代办", "这个证"} {
+			if strings.Contains(got, bad) {
+				t.Errorf("Answer(%q) repeats %q:\n%s", q, bad, got)
+			}
+		}
+		if rep.Kind == bot.KindCheck && !strings.Contains(got, "没有识别为资质") {
+			t.Errorf("Answer(%q) =\n%s\nwant it to say the rest was not recognised", q, got)
+		}
+	}
+}

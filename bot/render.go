@@ -163,15 +163,19 @@ func renderGroup(group string, hits []knowledge.Hit) string {
 }
 
 // renderCheck compares the licences a user has with what category c needs.
-// said is the user's own words for what they have, shown when they name no
-// licence the knowledge base knows.
-func renderCheck(c *knowledge.Category, have []*knowledge.Licence, said string) string {
+// unrecognised reports that the user named more than the licences in have.
+// Their own words are never repeated: in a group, the bot would be posting
+// whatever a stranger wrote ("…请加微信…") under its own name.
+func renderCheck(c *knowledge.Category, have []*knowledge.Licence, unrecognised bool) string {
 	var b lines
 	b.add(fmt.Sprintf(checkHead, c.Title()))
-	if len(have) > 0 {
+	switch {
+	case len(have) == 0:
+		b.add(checkNoneRecognised)
+	case unrecognised:
+		b.add(fmt.Sprintf(checkHave, licenceNames(have)) + checkSep + checkRestUnrecognised)
+	default:
 		b.add(fmt.Sprintf(checkHave, licenceNames(have)))
-	} else {
-		b.add(fmt.Sprintf(checkHave, said))
 	}
 	used := map[*knowledge.Licence]bool{}
 	var missing lines
@@ -242,11 +246,8 @@ func renderCheck(c *knowledge.Category, have []*knowledge.Licence, said string) 
 			extra = append(extra, l)
 		}
 	}
-	switch {
-	case len(extra) > 0:
+	if len(extra) > 0 {
 		b.add(fmt.Sprintf(checkNotNeeded, licenceNames(extra)))
-	case len(have) == 0:
-		b.add(fmt.Sprintf(checkNotNeeded, fmt.Sprintf(quoteMark, said)))
 	}
 	if s, ok := newestSource(c.Sources); ok {
 		b.add(fmt.Sprintf(catSource, s.Where(), sourceDate(s.Date, s.Accessed)))

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/longbridgeapp/opencc"
@@ -90,12 +91,21 @@ func toSimplified(s string) string {
 	return out
 }
 
+// invisible reports the characters normalisation removes: format characters
+// (Unicode Cf: zero-width spaces and joiners, direction marks, the BOM) and
+// control characters other than white space (NUL). They show as nothing,
+// so "直\u200b播" must read as 直播.
+func invisible(r rune) bool {
+	return unicode.Is(unicode.Cf, r) || (unicode.IsControl(r) && !unicode.IsSpace(r))
+}
+
 // foldWidth folds full-width ASCII (ＩＣＰ, ４Ｓ, full-width punctuation) and
-// the ideographic space to their half-width forms, and drops invalid UTF-8.
+// the ideographic space to their half-width forms, drops invalid UTF-8, and
+// removes invisible characters.
 func foldWidth(s string) string {
 	clean := true
 	for i, r := range s {
-		if (r >= 0xFF01 && r <= 0xFF5E) || r == 0x3000 || (r == utf8.RuneError && !validAt(s, i)) {
+		if (r >= 0xFF01 && r <= 0xFF5E) || r == 0x3000 || (r == utf8.RuneError && !validAt(s, i)) || invisible(r) {
 			clean = false
 			break
 		}
@@ -113,6 +123,7 @@ func foldWidth(s string) string {
 			b.WriteByte(' ')
 		case r == utf8.RuneError && !validAt(s, i):
 			b.WriteByte(' ')
+		case invisible(r):
 		default:
 			b.WriteRune(r)
 		}
