@@ -31,4 +31,3 @@ func TestSearch_Invisible(t *testing.T) {
 		}
 	}
 }
-
