@@ -426,7 +426,7 @@ func TestReconnect(t *testing.T) {
 		Transport:    fake,
 	}, echo)
 	waitFor(ctx, t, "the first synccheck", func() bool { return fake.count("/cgi-bin/mmwebwx-bin/synccheck") > 0 })
-	fake.failSyncChecks("1205", "1205", "1205", "1205", "1205")
+	fake.failSyncChecks("1", "1", "1", "1", "1")
 	waitFor(ctx, t, "a second webwxinit", func() bool { return fake.count("/cgi-bin/mmwebwx-bin/webwxinit") == 2 })
 	fake.push(textMsg(1, "@bob0001", selfUser, "你好", time.Now()))
 	sent := waitUntil(ctx, t, fake, func(s []sentMsg) bool { return len(s) == 1 })
