@@ -47,7 +47,8 @@ type RateLimit struct {
 	Global Bucket
 	// Room, when set, returns how many more messages the channel takes now
 	// (the free places of a send queue). A question is taken only when an
-	// answer of ReplyParts messages fits, and a notice only when one does.
+	// answer of ReplyParts messages and a notice fit, and a notice only when
+	// it fits.
 	Room func() int
 	// ReplyParts is the room an answer needs; 0 means DefaultReplyParts.
 	ReplyParts int
@@ -201,7 +202,8 @@ func (rl *RateLimit) admit(m Message) (pass, notice bool) {
 			e.noticed = false
 		}
 	}
-	need := cmpOr(rl.ReplyParts, DefaultReplyParts)
+	// One place more than an answer takes: the flood's notice must fit.
+	need := cmpOr(rl.ReplyParts, DefaultReplyParts) + 1
 	if rl.globalNoticed && (rl.global == nil || rl.global.TokensAt(t) >= float64(rl.global.Burst())) && rl.roomFor(need) {
 		rl.globalNoticed = false
 	}

@@ -7,7 +7,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
+
+	"github.com/qualbot/qualbot/bot"
 
 	"github.com/qualbot/qualbot/bot/wechat"
 )
@@ -47,6 +50,17 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
+	interval := time.Minute / time.Duration(cfg.SendRate)
+	wcfg := wechat.Config{
+		LoginFile:    cfg.LoginFile,
+		SendInterval: interval,
+		SendJitter:   interval / 2,
+		Out:          stdout,
+		Log:          log,
+	}
+	// The bot takes no more questions than WeChat lets it answer.
+	budget, queued := wechat.Admission(wcfg, wechat.DefaultMaxWait)
+	cfg.SendBudget = slower(cfg.SendBudget, budget)
 	a, err := wire(cfg, log)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
@@ -64,16 +78,28 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	}
 	log.Info("knowledge base loaded", "from", from, "categories", st.TotalCategories(), "licences", st.Licences, "topics", st.Topics)
 
-	interval := time.Minute / time.Duration(cfg.SendRate)
-	return wechat.Run(ctx, wechat.Config{
-		LoginFile:    cfg.LoginFile,
-		SendInterval: interval,
-		SendJitter:   interval / 2,
-		Out:          stdout,
-		Log:          log,
-		LoginState:   m.setLoggedIn,
-		QueueDepth:   m.setQueueDepth,
-	}, a.Handler)
+	// A question is taken only when the send queue has room for its answer.
+	var depth atomic.Int64
+	if a.Bot.Limits != nil {
+		a.Bot.Limits.Room = func() int { return queued - int(depth.Load()) }
+	}
+	wcfg.LoginState = m.setLoggedIn
+	wcfg.QueueDepth = func(n int) {
+		depth.Store(int64(n))
+		m.setQueueDepth(n)
+	}
+	return wechat.Run(ctx, wcfg, a.Handler)
+}
+
+// slower returns the budget b limited to what the channel can send. A
+// budget that is off is the channel's.
+func slower(b, channel bot.Bucket) bot.Bucket {
+	if b.Every <= 0 {
+		return channel
+	}
+	b.Every = max(b.Every, channel.Every)
+	b.Burst = min(max(b.Burst, 1), channel.Burst)
+	return b
 }
 
 // defaultLoginFile is where the WeChat session is kept when --login-file is
