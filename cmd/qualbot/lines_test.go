@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -41,5 +42,18 @@ func TestLineScanner(t *testing.T) {
 	}
 	if want := []string{"ab", "字字字", "last"}; strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("lines = %q, want %q", got, want)
+	}
+}
+
+// TestDefaultUnansweredLog: the questions went to unanswered.jsonl in the
+// working directory, often a repository checkout.
+func TestDefaultUnansweredLog(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", "/state")
+	if got, want := defaultUnansweredLog(), filepath.Join("/state", "qualbot", "unanswered.jsonl"); got != want {
+		t.Errorf("defaultUnansweredLog() = %q, want %q", got, want)
+	}
+	t.Setenv("XDG_STATE_HOME", "")
+	if got := defaultUnansweredLog(); !filepath.IsAbs(got) {
+		t.Errorf("defaultUnansweredLog() = %q, want a path in the user's state directory", got)
 	}
 }

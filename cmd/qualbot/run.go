@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -39,15 +40,16 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 		fs.Usage()
 		return fmt.Errorf("run: unexpected arguments %q", fs.Args())
 	}
+	// Every problem with the settings at once.
+	var errs []error
 	if cfg.SendRate <= 0 || cfg.SendRate > 600 {
-		return fmt.Errorf("run: --send-rate %d: want 1 to 600 messages per minute", cfg.SendRate)
+		errs = append(errs, fmt.Errorf("--send-rate %d: want 1 to 600 messages per minute", cfg.SendRate))
 	}
 	if cfg.LoginFile == "" {
-		return fmt.Errorf("run: --login-file is empty")
+		errs = append(errs, fmt.Errorf("--login-file is empty"))
 	}
-
 	log, err := newLogger(stderr, cfg.LogFormat, cfg.LogLevel)
-	if err != nil {
+	if err := errors.Join(append(errs, err)...); err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
 	interval := time.Minute / time.Duration(cfg.SendRate)
