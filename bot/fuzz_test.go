@@ -24,7 +24,7 @@ func FuzzHandler(f *testing.F) {
 		Triggers: bot.Triggers{Prefix: "资质", Names: []string{"资质助手"}},
 		Limits:   &bot.RateLimit{Sender: bot.Bucket{Every: time.Millisecond, Burst: 1000}},
 		Admin:    &bot.Admin{Identities: []string{"管理员"}, Base: ix.Base},
-		Answerer: &bot.Answerer{Searcher: ix, Base: ix.Base, ToTraditional: index.ToTraditional,
+		Answerer: &bot.Answerer{Searcher: ix, ToTraditional: index.ToTraditional,
 			Prefix: "资质", FollowUps: bot.NewFollowUps(time.Minute, 100)},
 	}
 	h := b.Handler()

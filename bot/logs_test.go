@@ -34,7 +34,7 @@ func TestLogs_NoTextWithoutLogText(t *testing.T) {
 				b := &bot.Bot{
 					Log:      slog.New(slog.NewJSONHandler(&logs, nil)),
 					LogText:  logText,
-					Answerer: &bot.Answerer{Searcher: test.searcher, Base: ix.Base, ToTraditional: index.ToTraditional},
+					Answerer: &bot.Answerer{Searcher: test.searcher, ToTraditional: index.ToTraditional},
 				}
 				rec := &recorder{}
 				ctx := context.Background()

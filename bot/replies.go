@@ -88,18 +88,19 @@ const topicSource = "来源：%s（%s）。"
 
 // Requirement checks.
 const (
-	checkHead = "【%s】对照你已有的资质："
-	checkHave = "已有：%s"
-	// The user's own words are never quoted: only licence names the
-	// knowledge base knows.
-	checkSep              = "；"
-	checkRestUnrecognised = "其余内容没有识别为资质。"
-	checkNoneRecognised   = "你说的已有内容没有识别为资质，下面按什么都没有来对照。"
-	checkMissing          = "还缺："
-	checkMaterials        = "还需准备的材料："
-	checkDone             = "你已有的资质满足该类目的资质要求。"
-	checkNotNeeded        = "%s不在该类目的资质要求里。"
-	checkPickHave         = "（你已有%d项）"
+	checkHead      = "【%s】对照你已有的资质："
+	checkHave      = "已有：%s"
+	checkMissing   = "还缺："
+	checkMaterials = "还需准备的材料："
+	checkDone      = "你已有的资质满足该类目的资质要求。"
+	checkNotNeeded = "%s不在该类目的资质要求里。"
+	checkPickHave  = "（你已有%d项）"
+	// checkOther stands for what a user says they have when it is not a
+	// licence of the knowledge base: their words are never repeated.
+	checkOther = "你提到的材料"
+	// checkRest follows the licences a user has when they named more than
+	// licences: the rest is not quoted either.
+	checkRest = "；其余内容没有识别为资质。"
 )
 
 // Parts of a long reply.

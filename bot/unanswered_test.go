@@ -85,7 +85,7 @@ func TestUnansweredLog_Mode(t *testing.T) {
 func TestStats_Bounded(t *testing.T) {
 	ix := mustIndex(t)
 	stats := bot.NewStats(time.Now())
-	a := &bot.Answerer{Searcher: ix, Base: ix.Base, Stats: stats}
+	a := &bot.Answerer{Searcher: ix, Stats: stats}
 	h := a.Handle
 	long := strings.Repeat("红烧肉", 1<<18)
 	if err := h(t.Context(), &recorder{}, bot.Message{Chat: "c", Text: long}); err != nil {

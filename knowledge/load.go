@@ -138,10 +138,15 @@ func LoadContext(ctx context.Context, fsys fs.FS, lim Limits) (*Base, error) {
 		h.Write(data)
 		l.parseFile(f, data)
 	}
+	if l.intents == nil {
+		l.shippedIntents()
+	}
 	l.resolve()
+	l.resolveIntents()
 	if errs := l.problems(); len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	l.base.Intents = l.intents
 	l.base.Version = hex.EncodeToString(h.Sum(nil))[:12]
 	l.base.index()
 	return &l.base, nil
@@ -216,6 +221,8 @@ type loader struct {
 
 	items   []pendingItem
 	related []pendingRelated
+
+	intents *Intents
 }
 
 // pendingItem is a requirement item whose 《》 names resolve after every file is read.
@@ -502,7 +509,7 @@ func (p *fileParser) top(root *yaml.Node) {
 	if isNull(root) {
 		return
 	}
-	f := p.fields(root, "the file", "categories", "licences", "topics", "synonyms", "words")
+	f := p.fields(root, "the file", "categories", "licences", "topics", "synonyms", "words", "intents")
 	for _, n := range p.list(f["categories"], "categories") {
 		p.category(n)
 	}
@@ -516,6 +523,9 @@ func (p *fileParser) top(root *yaml.Node) {
 		p.synonym(n)
 	}
 	p.l.base.Words = append(p.l.base.Words, p.strs(f["words"], "words")...)
+	if n := f["intents"]; n != nil && !isNull(n) {
+		p.intents(n)
+	}
 }
 
 // duplicate reports a second definition of the what called key, or records the first.

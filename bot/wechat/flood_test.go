@@ -85,7 +85,7 @@ func TestFlood_Sustained(t *testing.T) {
 	}
 	chain := (&bot.Bot{
 		Limits:   limits,
-		Answerer: &bot.Answerer{Searcher: ix, Base: ix.Base, ToTraditional: index.ToTraditional},
+		Answerer: &bot.Answerer{Searcher: ix, ToTraditional: index.ToTraditional},
 	}).Handler()
 	var refused, handled atomic.Int64
 	h := func(ctx context.Context, r bot.Replier, m bot.Message) error {

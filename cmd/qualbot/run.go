@@ -8,11 +8,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync/atomic"
-	"time"
 
 	"github.com/qualbot/qualbot/bot"
-
 	"github.com/qualbot/qualbot/bot/wechat"
 )
 
@@ -24,11 +23,17 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: qualbot [run] [flags]\n\n"+
-			"Log in to WeChat and answer questions. The first time, scan the QR code with the\n"+
-			"bot's WeChat account; the session is saved to the login file so that a restart\n"+
-			"needs no scan. Admins are contacts whose remark name (备注) is in --admins, and\n"+
-			"the bot's own account writing to the file helper (文件传输助手).\n\nflags:")
+		fmt.Fprintln(stderr, "usage: qualbot [run] [--channel wechat,kf,wecom-bot] [flags]\n\n"+
+			"Answer questions on the chosen channels, all from one knowledge base; an admin on\n"+
+			"any of them can /reindex it for all. The README's \"Which channel?\" compares them.\n\n"+
+			"  wechat     web WeChat through openwechat (unofficial: accounts get banned). The\n"+
+			"             first time, scan the QR code with the bot's account; the session is\n"+
+			"             saved to the login file. Admins: remark names (备注) in --admins, and\n"+
+			"             the bot's own account writing to the file helper (文件传输助手).\n"+
+			"  kf         微信客服: serves WeCom's callback on --kf-addr; secret in $"+envKFSecret+".\n"+
+			"             Admins: external user ids in --kf-admins.\n"+
+			"  wecom-bot  企业微信 智能机器人 over its WebSocket; secret in $"+envWeComBotSecret+".\n"+
+			"             Admins: WeCom user ids in --wecom-bot-admins.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	cfg.addFlags(fs)
@@ -52,17 +57,21 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	if err := errors.Join(append(errs, err)...); err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	interval := time.Minute / time.Duration(cfg.SendRate)
-	wcfg := wechat.Config{
-		LoginFile:    cfg.LoginFile,
-		SendInterval: interval,
-		SendJitter:   interval / 2,
-		Out:          stdout,
-		Log:          log,
+	// On web WeChat alone, the bot takes no more questions than WeChat lets
+	// it answer: the global budget is what the send rate allows, and a
+	// question is taken only when the send queue has room for its answer
+	// (and a notice). With other channels beside it, the budget is theirs
+	// too, and stays as set.
+	wechatOnly := slices.Equal(cfg.Channels.names, []string{channelWeChat})
+	var queued int
+	if wechatOnly {
+		var budget bot.Bucket
+		budget, queued = wechat.Admission(wechatConfig(cfg), wechat.DefaultMaxWait)
+		cfg.SendBudget = slower(cfg.SendBudget, budget)
 	}
-	// The bot takes no more questions than WeChat lets it answer.
-	budget, queued := wechat.Admission(wcfg, wechat.DefaultMaxWait)
-	cfg.SendBudget = slower(cfg.SendBudget, budget)
+	// One knowledge base and one index answer on every channel; the
+	// official channels' admins are known by their transport's identity.
+	cfg.Admins = append(cfg.Admins, cfg.adminIdentities()...)
 	a, err := wire(cfg, log)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
@@ -80,17 +89,15 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	}
 	log.Info("knowledge base loaded", "from", from, "categories", st.TotalCategories(), "licences", st.Licences, "topics", st.Topics)
 
-	// A question is taken only when the send queue has room for its answer.
 	var depth atomic.Int64
-	if a.Bot.Limits != nil {
+	if wechatOnly && a.Bot.Limits != nil {
 		a.Bot.Limits.Room = func() int { return queued - int(depth.Load()) }
 	}
-	wcfg.LoginState = m.setLoggedIn
-	wcfg.QueueDepth = func(n int) {
-		depth.Store(int64(n))
-		m.setQueueDepth(n)
+	transports, err := buildTransports(cfg, log, stdout, m, func(n int) { depth.Store(int64(n)) })
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
 	}
-	return wechat.Run(ctx, wcfg, a.Handler)
+	return runTransports(ctx, transports, a.Handler, log)
 }
 
 // slower returns the budget b limited to what the channel can send. A
