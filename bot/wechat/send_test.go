@@ -56,9 +56,9 @@ func TestSend_ReplyWholeOrNothing(t *testing.T) {
 	// Fill the queue: 3 of 4 places; the next reply of 3 parts does not fit
 	// and must not be cut to its first part.
 	fake.push(textMsg(1, "@bob0001", selfUser, "a1|a2|a3", now), textMsg(2, "@carol0001", selfUser, "b1|b2|b3", now))
-	sent := waitUntil(ctx, t, fake, func(s []sentMsg) bool { return len(s) >= 3 })
+	waitUntil(ctx, t, fake, func(s []sentMsg) bool { return len(s) >= 3 })
 	time.Sleep(50 * time.Millisecond)
-	sent = fake.sentMessages()
+	sent := fake.sentMessages()
 	var got []string
 	for _, s := range sent {
 		got = append(got, s.Content)
