@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/qualbot/qualbot/knowledge"
 )
 
 // Every text the bot sends to a user lives in this file, so that it can be
@@ -96,6 +98,9 @@ const (
 	// checkOther stands for what a user says they have when it is not a
 	// licence of the knowledge base: their words are never repeated.
 	checkOther = "你提到的材料"
+	// checkRest follows the licences a user has when they named more than
+	// licences: the rest is not quoted either.
+	checkRest = "；其余内容没有识别为资质。"
 )
 
 // Parts of a long reply.
@@ -111,12 +116,28 @@ const (
 
 // Admin replies.
 const (
-	reindexOK    = "索引已重建，用时%s：类目%d个、资质%d个、主题%d个、同义词%d个。知识库版本%s。"
-	reindexFail  = "重建失败，旧索引继续使用。请修正以下问题后再发 /reindex：\n%s"
-	reindexMore  = "……另有%d个问题"
-	statsText    = "运行时间：%s\n已回答：%d\n未回答：%d\n知识库版本：%s（加载于%s）\n常见的未回答问题：\n%s"
-	statsTopLine = "%d. %s（%d次）"
+	reindexOK   = "索引已重建，用时%s：类目%d个、资质%d个、主题%d个、同义词%d个。知识库版本%s。"
+	reindexFail = "重建失败，旧索引继续使用。请修正以下问题后再发 /reindex：\n%s"
+	reindexMore = "……另有%d个问题"
+	// A reload that would remove entries waits for the admin to confirm it.
+	reindexConfirm   = "新知识库会删除%d个条目，旧索引继续使用：\n%s\n确认删除请在10分钟内发送 /reindex 确认"
+	reindexChanged   = "与正在使用的知识库相比："
+	reindexAdded     = "新增%d个：%s"
+	reindexRemoved   = "删除%d个：%s"
+	reindexModified  = "修改%d个：%s"
+	reindexUnchanged = "与正在使用的知识库相比没有变化。"
+	reindexAndMore   = "等%d个"
+	statsText        = "运行时间：%s\n已回答：%d\n未回答：%d\n知识库版本：%s（加载于%s）\n常见的未回答问题：\n%s"
+	statsTopLine     = "%d. %s（%d次）"
 )
+
+// changeName names an entry a reload changes: "类目 金融业/银行".
+func changeName(c knowledge.Change) string {
+	if c.Kind == "" {
+		return "同义词 " + c.Name
+	}
+	return kindLabel[string(c.Kind)] + " " + c.Name
+}
 
 func helpText(prefix string) string {
 	if prefix == "" {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
@@ -109,8 +108,7 @@ func cmdAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		}
 		return nil
 	}
-	sc := bufio.NewScanner(stdin)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	sc := newLineScanner(stdin, maxLineBytes)
 	for sc.Scan() {
 		q := strings.TrimSpace(sc.Text())
 		if q == "" {

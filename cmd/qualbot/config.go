@@ -2,6 +2,9 @@ package main
 
 import (
 	"flag"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -63,7 +66,7 @@ func DefaultConfig() Config {
 		ChatLimit:     bot.Bucket{Every: 2 * time.Second, Burst: 10},
 		SendBudget:    bot.Bucket{Every: time.Second, Burst: 20},
 		FollowUpTTL:   bot.DefaultFollowUpTTL,
-		UnansweredLog: "unanswered.jsonl",
+		UnansweredLog: defaultUnansweredLog(),
 		UnansweredMax: bot.DefaultUnansweredMax,
 		LoginFile:     defaultLoginFile(),
 		SendRate:      30,
@@ -106,4 +109,28 @@ func (l *listFlag) Set(s string) error {
 		}
 	}
 	return nil
+}
+
+// defaultUnansweredLog is where the unanswered questions go when
+// --unanswered is not given: the user's state directory ($XDG_STATE_HOME,
+// else ~/.local/state on Unix; the configuration directory elsewhere),
+// never the working directory, where they could end up in a repository.
+func defaultUnansweredLog() string {
+	return filepath.Join(stateDir(), "qualbot", "unanswered.jsonl")
+}
+
+// stateDir returns the directory for data a program keeps between runs.
+func stateDir() string {
+	if d := os.Getenv("XDG_STATE_HOME"); filepath.IsAbs(d) {
+		return d
+	}
+	if runtime.GOOS != "windows" && runtime.GOOS != "darwin" && runtime.GOOS != "ios" && runtime.GOOS != "plan9" {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, ".local", "state")
+		}
+	}
+	if d, err := os.UserConfigDir(); err == nil {
+		return d
+	}
+	return "."
 }

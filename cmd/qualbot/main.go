@@ -16,8 +16,14 @@ import (
 	"syscall"
 )
 
+// shutdownSignals end qualbot gracefully: the messages already taken are
+// handled and their replies sent (up to the drain timeout). SIGHUP is one of
+// them, for a closed terminal or a supervisor's stop; it does not reload the
+// knowledge base, which is /reindex's job, with its confirmation of removals.
+var shutdownSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), shutdownSignals...)
 	defer stop()
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
