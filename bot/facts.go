@@ -85,18 +85,25 @@ func ViewSource(s knowledge.Source) SourceView {
 
 func viewSources(ss []knowledge.Source) ([]SourceView, string) {
 	out := make([]SourceView, 0, len(ss))
-	var newest time.Time
 	for _, s := range ss {
 		out = append(out, ViewSource(s))
+	}
+	return out, SourceDate(ss)
+}
+
+// SourceDate is the newest date of the sources, YYYY-MM-DD: the date a page
+// shows, else the date it was read. It is "" when none has a date.
+func SourceDate(ss []knowledge.Source) string {
+	var newest time.Time
+	for _, s := range ss {
 		if w := s.When(); w.After(newest) {
 			newest = w
 		}
 	}
-	date := ""
-	if !newest.IsZero() {
-		date = newest.Format(time.DateOnly)
+	if newest.IsZero() {
+		return ""
 	}
-	return out, date
+	return newest.Format(time.DateOnly)
 }
 
 // SummarizeCategory returns c as a CategorySummary.
@@ -330,4 +337,31 @@ func (a *Answerer) Check(c *knowledge.Category, have []*knowledge.Licence, unrec
 	said := strings.Join(unrecognised, "、")
 	v.Reply = a.finish(Reply{Kind: KindCheck}, renderCheck(c, have, said), false).Parts
 	return v
+}
+
+// FindCategory returns the category name stands for: its path joined with
+// "/" ("社交/直播") or "-" ("社交-直播", as the bot writes it in 【】), or its
+// last level when exactly one category has it ("直播"). It returns nil for
+// anything else.
+func FindCategory(kb *knowledge.Base, name string) *knowledge.Category {
+	name = strings.TrimSpace(name)
+	name = strings.TrimSuffix(strings.TrimPrefix(name, "【"), "】")
+	if c := kb.Category(name); c != nil {
+		return c
+	}
+	var last *knowledge.Category
+	n := 0
+	for _, c := range kb.Categories {
+		if c.Title() == name {
+			return c
+		}
+		if c.Path[len(c.Path)-1] == name {
+			last = c
+			n++
+		}
+	}
+	if n == 1 {
+		return last
+	}
+	return nil
 }

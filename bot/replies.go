@@ -183,3 +183,7 @@ var APIErrors = map[string]string{
 	"reload_unavailable": "这里不能重新加载知识库。",
 	"internal":           "抱歉，系统出了点问题，请稍后再试。",
 }
+
+// APINearCategories follows a category_not_found error of the MCP tools
+// with the closest categories' paths.
+const APINearCategories = "相近的类目：%s"

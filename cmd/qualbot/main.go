@@ -70,6 +70,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdCheck(ctx, args, stdin, stdout, stderr)
 	case "serve":
 		return cmdServe(ctx, args, stdin, stdout, stderr)
+	case "mcp":
+		return cmdMCP(ctx, args, stdin, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
