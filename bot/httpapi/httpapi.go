@@ -28,9 +28,9 @@ import (
 // DefaultMaxQuestion is the longest question /v1/ask takes, in characters.
 const DefaultMaxQuestion = 500
 
-// DefaultStaleAfter is how old an entry's newest source may be before the
-// version endpoint and the page flag it: 18 months, as `qualbot check` warns.
-const DefaultStaleAfter = 18 * 30 * 24 * time.Hour
+// DefaultStaleMonths is how old, in months, an entry's newest source may be
+// before the version endpoint and the page flag it, as `qualbot check` warns.
+const DefaultStaleMonths = 18
 
 // maxBody is the largest request body read.
 const maxBody = 64 << 10
@@ -70,8 +70,9 @@ type Server struct {
 	ClientLimit bot.Bucket
 	// MaxQuestion is the longest question, in characters; 0 means DefaultMaxQuestion.
 	MaxQuestion int
-	// StaleAfter is the age at which a source is flagged; 0 means DefaultStaleAfter.
-	StaleAfter time.Duration
+	// StaleMonths is the age in months at which a source is flagged; 0
+	// means DefaultStaleMonths.
+	StaleMonths int
 	// Observers are told about every question asked, as a message from a
 	// direct chat (the log line and metrics of every channel).
 	Observers []bot.Observer
@@ -412,7 +413,7 @@ func (s *Server) version(w http.ResponseWriter, r *http.Request) {
 		note(t.Sources)
 	}
 	out.Sources.Oldest, out.Sources.Newest = dateOf(oldest), dateOf(newest)
-	cutoff := s.now().Add(-s.staleAfter())
+	cutoff := s.now().AddDate(0, -s.staleMonths(), 0)
 	out.Sources.StaleBefore = dateOf(cutoff)
 	out.Sources.Stale = []staleEntry{}
 	for _, e := range kb.Stale(cutoff) {
@@ -648,9 +649,9 @@ func (s *Server) maxQuestion() int {
 	return DefaultMaxQuestion
 }
 
-func (s *Server) staleAfter() time.Duration {
-	if s.StaleAfter > 0 {
-		return s.StaleAfter
+func (s *Server) staleMonths() int {
+	if s.StaleMonths > 0 {
+		return s.StaleMonths
 	}
-	return DefaultStaleAfter
+	return DefaultStaleMonths
 }

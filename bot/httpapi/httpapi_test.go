@@ -447,7 +447,7 @@ func TestVersion(t *testing.T) {
 	if got.Sources.Newest == "" || got.Sources.Oldest > got.Sources.Newest {
 		t.Errorf("sources = %+v", got.Sources)
 	}
-	if want := len(kb.Stale(now.Add(-httpapi.DefaultStaleAfter))); len(got.Sources.Stale) != want {
+	if want := len(kb.Stale(now.AddDate(0, -httpapi.DefaultStaleMonths, 0))); len(got.Sources.Stale) != want {
 		t.Errorf("%d stale entries, want %d", len(got.Sources.Stale), want)
 	}
 }

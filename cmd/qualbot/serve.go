@@ -76,6 +76,7 @@ func cmdServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		Unanswered:  a.Answerer.Unanswered,
 		Token:       token,
 		ClientLimit: cfg.ClientLimit,
+		StaleMonths: staleAfter,
 		Observers:   append([]bot.Observer{bot.LogEvents(log, cfg.LogText)}, a.Bot.Observers...),
 		Log:         log,
 	}
