@@ -52,6 +52,7 @@ func findBrowser(t *testing.T) string {
 // requirements, ask a question and read the reply, see an unanswered
 // question appear, and reload without and with the token.
 func TestPage_Browser(t *testing.T) {
+	t.Parallel()
 	browser := findBrowser(t)
 	if testing.Short() {
 		t.Skip("the browser test takes seconds; skipped with -short")
@@ -199,32 +200,39 @@ func TestPage_Browser(t *testing.T) {
 	// The phone layout: one column, nothing wider than the screen.
 	show := func(w, h int64, scale float64) {
 		do("resize", chromedp.EmulateViewport(w, h, chromedp.EmulateScale(scale)))
-		do("reload the page", chromedp.Navigate(ts.URL+"/#ask="+url.PathEscape(question)))
+		// A new query makes it a new page load: the token comes back from
+		// the session, the question from the link.
+		do("load the page", chromedp.Navigate(ts.URL+"/?width="+strconv.Itoa(int(w))+"#ask="+url.PathEscape(question)))
 		waitFor("the answer from the link", `!document.getElementById("answer").hidden`)
 		waitFor("the unanswered list", `document.getElementById("unanswered-list").textContent.includes("`+unknown+`")`)
-		do("open the group", chromedp.Click(chromedp.CSS(`#groups details[data-group="`+c.Path[0]+`"] summary`)))
-		do("open the category", chromedp.Click(chromedp.CSS(`button.category-link[data-id="`+c.ID()+`"]`)))
+		text(`(() => { document.querySelector('#groups details[data-group="` + c.Path[0] + `"]').open = true;
+			document.querySelector('button.category-link[data-id="` + c.ID() + `"]').click(); window.scrollTo(0, 0); return ""; })()`)
 		waitFor("the category", `!document.getElementById("detail").hidden`)
 	}
 	show(390, 844, 2)
 	if w := text(`String(document.documentElement.scrollWidth)`); w != "390" {
 		t.Errorf("the page is %s px wide on a 390 px phone screen", w)
 	}
-	shoot(t, ctx, "phone")
+	shoot(t, ctx, "phone", false)
 	show(1280, 900, 1)
-	shoot(t, ctx, "desktop")
+	shoot(t, ctx, "desktop", true)
 }
 
-// shoot writes a full-page screenshot to docs/serve-NAME.png when asked to
-// (-screenshots or QUALBOT_SCREENSHOTS=1), so that normal runs change no file.
-func shoot(t *testing.T, ctx context.Context, name string) {
+// shoot writes a screenshot to docs/serve-NAME.png, of the whole page or of
+// the first screen, when asked to (-screenshots or QUALBOT_SCREENSHOTS=1),
+// so that normal runs change no file.
+func shoot(t *testing.T, ctx context.Context, name string, full bool) {
 	t.Helper()
 	if !*screenshots && os.Getenv("QUALBOT_SCREENSHOTS") != "1" {
 		return
 	}
 	tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	png, err := chromedp.Run(tctx, chromedp.FullScreenshot(100))
+	shot := chromedp.CaptureScreenshot()
+	if full {
+		shot = chromedp.FullScreenshot(100)
+	}
+	png, err := chromedp.Run(tctx, shot)
 	if err != nil {
 		t.Fatal(err)
 	}
