@@ -35,7 +35,7 @@ var (
 
 // sharedIndex is the real index over testKB, built once per test binary;
 // tests that reload build their own.
-func sharedIndex(t *testing.T) *index.Index {
+func sharedIndex(t testing.TB) *index.Index {
 	t.Helper()
 	sharedOnce.Do(func() {
 		kb, err := knowledge.Load(os.DirFS(testKB))
@@ -79,7 +79,7 @@ func (e *events) list() []bot.Event {
 	return slices.Clone(e.all)
 }
 
-func newEnv(t *testing.T, ix *index.Index, adjust func(*httpapi.Server)) *env {
+func newEnv(t testing.TB, ix *index.Index, adjust func(*httpapi.Server)) *env {
 	t.Helper()
 	if ix == nil {
 		ix = sharedIndex(t)
