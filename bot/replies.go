@@ -73,6 +73,10 @@ const (
 	licIssuerNone   = "发证机关：暂未收录。"
 	licCategories   = "需要它的类目（%d个）：%s"
 	licCategoriesN  = "需要它的类目（%d个）：%s等，发送类目名称可查看详情。"
+	licOptions      = "可用它的类目（%d个，它是几种可选资质之一）：%s"
+	licOptionsN     = "可用它的类目（%d个，它是几种可选资质之一）：%s等，发送类目名称可查看详情。"
+	licOptionOne    = "%s（%d选1之一）"
+	licOptionPick   = "%s（%d选%d之一）"
 	licNoCategories = "目前收录的类目都不要求这项资质。"
 	licSource       = "来源：%s（%s）。"
 )
