@@ -137,3 +137,15 @@ func TestAdminToken(t *testing.T) {
 		t.Errorf("adminToken from a file = %q, %v; the file wins over the environment", got, err)
 	}
 }
+
+func TestServe_Help(t *testing.T) {
+	var stderr strings.Builder
+	if err := run(context.Background(), []string{"serve", "-h"}, strings.NewReader(""), io.Discard, &stderr); err == nil {
+		t.Error("serve -h: no flag.ErrHelp")
+	}
+	for _, want := range []string{"-addr", `(default "8080")`, "-admin-token-file", envAdminToken, "-client-limit", "(default 60:100ms)", "-kb", "-unanswered"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("serve -h does not mention %q", want)
+		}
+	}
+}
