@@ -90,7 +90,7 @@ func cmdServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    32 << 10,
+		MaxHeaderBytes:    64 << 10, // a long question in a GET URL gets the API's own 400
 	}
 	url := "http://" + ln.Addr().String() + "/"
 	admin := "admin actions off (no token)"

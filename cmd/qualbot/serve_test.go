@@ -94,6 +94,10 @@ func TestServe(t *testing.T) {
 	if b, _ := os.ReadFile(unanswered); !strings.Contains(string(b), "红烧肉") {
 		t.Errorf("unanswered log = %q", b)
 	}
+	var tooLong struct{ Error struct{ Code string } }
+	if code := getJSON(t, "GET", base+"v1/ask?q="+url.QueryEscape(strings.Repeat("直播资质", 900)), "", &tooLong); code != 400 || tooLong.Error.Code != "question_too_long" {
+		t.Errorf("a 10 KB question: %d %q, want 400 question_too_long", code, tooLong.Error.Code)
+	}
 	if code := getJSON(t, "POST", base+"v1/reload", "", nil); code != 401 {
 		t.Errorf("reload without the token: %d", code)
 	}
