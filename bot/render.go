@@ -317,14 +317,6 @@ func joinSubjects(ss []knowledge.Subject) string {
 	return strings.Join(names, separator)
 }
 
-func categoryTitles(cs []*knowledge.Category) string {
-	names := make([]string, len(cs))
-	for i, c := range cs {
-		names[i] = c.Title()
-	}
-	return strings.Join(names, separator)
-}
-
 func licenceNames(ls []*knowledge.Licence) string {
 	names := make([]string, len(ls))
 	for i, l := range ls {
