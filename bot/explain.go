@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"unicode/utf8"
 
 	"github.com/qualbot/qualbot/knowledge"
 )
@@ -17,19 +18,24 @@ type Explanation struct {
 	Query    string `json:"query"`
 	Answered bool   `json:"answered"`
 	Clarify  bool   `json:"clarify"`
-	// Kind is the kind of reply: answer, check, choices, decline, help, thanks.
-	Kind ReplyKind `json:"kind"`
-	// Ask is what the index understood the question to ask ("" is a plain lookup).
-	Ask knowledge.AskKind `json:"ask"`
-	// Rule is the intents rule that decided Ask, "file:line".
+	// Kind is what the index understood the question to ask ("" is a plain lookup).
+	Kind knowledge.AskKind `json:"kind"`
+	// Rule is the intents rule that decided Kind, "file:line".
 	Rule string `json:"rule,omitempty"`
+	// ReplyKind is the kind of reply: answer, check, choices, decline, help, thanks.
+	ReplyKind ReplyKind `json:"reply_kind"`
 	// Decision is the search's confidence: confident, ambiguous or none;
 	// empty for help and thanks, which are not searched.
 	Decision knowledge.Decision `json:"decision,omitempty"`
 	Hits     []ExplainedHit     `json:"hits"`
-	// Reply is the whole reply; Parts are the chat messages it is sent as.
-	Reply string   `json:"reply"`
-	Parts []string `json:"parts"`
+	// Reply is the whole reply.
+	Reply string `json:"reply"`
+	// Parts is how many chat messages the reply is sent as, and FirstChars
+	// the length of the first in characters.
+	Parts      int `json:"parts"`
+	FirstChars int `json:"first_chars"`
+	// Messages are the chat messages themselves, as WeChat shows them.
+	Messages []string `json:"messages"`
 	// Version is the knowledge base the answer comes from.
 	Version string `json:"version,omitempty"`
 }
@@ -61,16 +67,20 @@ func (a *Answerer) Explain(ctx context.Context, question string, top int) (Expla
 		hits = more.Hits
 	}
 	ex := Explanation{
-		Query:    question,
-		Answered: rep.Kind == KindAnswer || rep.Kind == KindCheck,
-		Clarify:  rep.Kind == KindChoices,
-		Kind:     rep.Kind,
-		Ask:      res.Ask.Kind,
-		Rule:     res.Ask.Rule,
-		Decision: res.Decision,
-		Hits:     []ExplainedHit{},
-		Reply:    rep.Text(),
-		Parts:    rep.Parts,
+		Query:     question,
+		Answered:  rep.Kind == KindAnswer || rep.Kind == KindCheck,
+		Clarify:   rep.Kind == KindChoices,
+		Kind:      res.Ask.Kind,
+		Rule:      res.Ask.Rule,
+		ReplyKind: rep.Kind,
+		Decision:  res.Decision,
+		Hits:      []ExplainedHit{},
+		Reply:     rep.Text(),
+		Parts:     len(rep.Parts),
+		Messages:  rep.Parts,
+	}
+	if len(rep.Parts) > 0 {
+		ex.FirstChars = utf8.RuneCountInString(rep.Parts[0])
 	}
 	if res.Base != nil {
 		ex.Version = res.Base.Version

@@ -156,14 +156,14 @@ func TestPage_Browser(t *testing.T) {
 	}
 	do("ask", chromedp.SendKeys(chromedp.CSS("#ask-input"), question), chromedp.Click(chromedp.CSS("#ask-button")))
 	waitFor("the answer", `!document.getElementById("answer").hidden`)
-	if got := bubbles("#reply"); got != strings.Join(ex.Parts, "\n\n") {
+	if got := bubbles("#reply"); got != strings.Join(ex.Messages, "\n\n") {
 		t.Errorf("reply on the page:\n%s\nwant the bot's:\n%s", got, ex.Reply)
 	}
 	if got := text(`String(document.querySelectorAll("#hits tr").length)`); got != strconv.Itoa(len(ex.Hits)) {
 		t.Errorf("%s hits shown, want %d", got, len(ex.Hits))
 	}
-	if why := text(`document.getElementById("why").textContent`); !strings.Contains(why, string(ex.Kind)) || !strings.Contains(why, string(ex.Decision)) {
-		t.Errorf("the why panel %q lacks the kind %q and decision %q", why, ex.Kind, ex.Decision)
+	if why := text(`document.getElementById("why").textContent`); !strings.Contains(why, string(ex.ReplyKind)) || !strings.Contains(why, string(ex.Decision)) {
+		t.Errorf("the why panel %q lacks the reply kind %q and decision %q", why, ex.ReplyKind, ex.Decision)
 	}
 
 	// With the token, an unknown question appears in the unanswered list.

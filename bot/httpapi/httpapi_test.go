@@ -196,7 +196,7 @@ func TestAsk(t *testing.T) {
 			t.Fatalf("POST %q: %d", question, res.StatusCode)
 		}
 		for _, got := range []bot.Explanation{get, post} {
-			if got.Reply != want.Reply || got.Kind != want.Kind || len(got.Hits) != len(want.Hits) || !slices.Equal(got.Parts, want.Parts) {
+			if got.Reply != want.Reply || got.ReplyKind != want.ReplyKind || got.Kind != want.Kind || len(got.Hits) != len(want.Hits) || !slices.Equal(got.Messages, want.Messages) || got.Parts != len(got.Messages) {
 				t.Errorf("%q: got %+v, want the Answerer's %+v", question, got, want)
 			}
 		}
@@ -214,8 +214,8 @@ func TestAsk_RecordsDeclined(t *testing.T) {
 	const unknown = "怎么做红烧肉"
 	var ex bot.Explanation
 	e.do(t, "GET", "/v1/ask?q="+q(unknown), "", nil, &ex)
-	if ex.Kind != bot.KindDecline {
-		t.Fatalf("%q: kind %q, want a decline", unknown, ex.Kind)
+	if ex.ReplyKind != bot.KindDecline {
+		t.Fatalf("%q: reply kind %q, want a decline", unknown, ex.ReplyKind)
 	}
 	e.do(t, "GET", "/v1/ask?q="+q("做直播要什么资质"), "", nil, nil)
 	b, err := os.ReadFile(e.unanswered)

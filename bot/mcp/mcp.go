@@ -154,7 +154,7 @@ func (t *Tools) search(ctx context.Context, _ *sdk.CallToolRequest, in SearchInp
 	if err != nil {
 		return nil, SearchOutput{}, toolError("internal")
 	}
-	out := SearchOutput{Question: q, Decision: string(ex.Decision), Ask: string(ex.Ask), Hits: []SearchHit{}, Reply: ex.Reply, Version: ex.Version}
+	out := SearchOutput{Question: q, Decision: string(ex.Decision), Ask: string(ex.Kind), Hits: []SearchHit{}, Reply: ex.Reply, Version: ex.Version}
 	kb := res.Base
 	if kb == nil {
 		kb = t.Base()

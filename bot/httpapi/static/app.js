@@ -95,16 +95,16 @@ async function ask(question) {
     return;
   }
   const reply = $("reply");
-  bubbles(reply, ex.parts);
+  bubbles(reply, ex.messages);
   reply.prepend(el("div", question, "bubble me"));
   const why = $("why");
   why.replaceChildren();
   const fact = (k, v) => { why.append(el("dt", k), el("dd", v)); };
-  fact("回复类型", (kindNames[ex.kind] || ex.kind) + "（" + ex.kind + "）");
-  fact("问题意图", ex.ask || "普通查询");
+  fact("回复类型", (kindNames[ex.reply_kind] || ex.reply_kind) + "（" + ex.reply_kind + "）");
+  fact("问题意图", ex.kind || "普通查询");
   if (ex.rule) fact("意图规则", ex.rule);
   fact("判断", ex.decision || "—");
-  fact("分几条发送", String(ex.parts.length));
+  fact("分几条发送", ex.parts + "（第一条 " + ex.first_chars + " 字）");
   const hits = $("hits");
   hits.replaceChildren();
   ex.hits.forEach((h, i) => {
