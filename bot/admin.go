@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -84,52 +83,23 @@ func (a *Admin) Middleware(next HandlerFunc) HandlerFunc {
 	}
 }
 
-// ErrReindexBusy is returned by [Admin.Reindex] while another reindex runs.
-var ErrReindexBusy = errors.New("bot: a reindex is already running")
-
-// ErrNoReindex is returned by [Admin.Reindex] when Reload is nil.
-var ErrNoReindex = errors.New("bot: reindex is not available here")
-
-// Reindex reloads the knowledge base, one reload at a time for every way
-// in (a chat's /reindex, the HTTP API), and reports how long it took. On
-// error the old knowledge base keeps serving.
-func (a *Admin) Reindex(ctx context.Context) (*knowledge.Base, time.Duration, error) {
+// reindex reloads the knowledge base; one at a time.
+func (a *Admin) reindex(ctx context.Context) string {
 	if a.Reload == nil {
-		return nil, 0, ErrNoReindex
+		return replyNoReindex
 	}
 	if !a.reloading.TryLock() {
-		return nil, 0, ErrReindexBusy
+		return replyReindexBusy
 	}
 	defer a.reloading.Unlock()
 	start := a.now()
 	kb, err := a.Reload(ctx)
 	if err != nil {
-		return nil, 0, err
+		return fmt.Sprintf(reindexFail, errorLines(err))
 	}
 	end := a.now()
 	a.SetLoaded(end)
-	return kb, end.Sub(start), nil
-}
-
-// LoadedAt returns when the knowledge base being served was loaded.
-func (a *Admin) LoadedAt() time.Time {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.loadedAt
-}
-
-// reindex runs Reindex and says how it went.
-func (a *Admin) reindex(ctx context.Context) string {
-	kb, took, err := a.Reindex(ctx)
-	switch {
-	case errors.Is(err, ErrNoReindex):
-		return replyNoReindex
-	case errors.Is(err, ErrReindexBusy):
-		return replyReindexBusy
-	case err != nil:
-		return fmt.Sprintf(reindexFail, ErrorLines(err))
-	}
-	return fmt.Sprintf(reindexOK, durationText(took),
+	return fmt.Sprintf(reindexOK, durationText(end.Sub(start)),
 		len(kb.Categories), len(kb.Licences), len(kb.Topics), len(kb.Synonyms), shortVersion(kb.Version))
 }
 
@@ -161,8 +131,8 @@ func (a *Admin) stats() string {
 		version, loaded.Format("2006-01-02 15:04:05"), b.String())
 }
 
-// ErrorLines writes a loader error one problem per line, at most maxErrorLines.
-func ErrorLines(err error) string {
+// errorLines writes a loader error one problem per line, at most maxErrorLines.
+func errorLines(err error) string {
 	var ls []string
 	for _, l := range strings.Split(err.Error(), "\n") {
 		if l = strings.TrimSpace(l); l != "" {
