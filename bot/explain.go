@@ -84,10 +84,6 @@ func (a *Answerer) Explain(ctx context.Context, question string, top int) (Expla
 	}
 	if res.Base != nil {
 		ex.Version = res.Base.Version
-	} else if a.Base != nil {
-		if kb := a.Base(); kb != nil {
-			ex.Version = kb.Version
-		}
 	}
 	for i, h := range hits {
 		if i == top {
@@ -114,7 +110,7 @@ func (a *Answerer) Detail(h knowledge.Hit) Reply {
 func (a *Answerer) Account(ctx context.Context, m Message, rep Reply, res knowledge.Result) {
 	switch rep.Kind {
 	case KindDecline:
-		if res.OtherPlatform {
+		if res.Ask.Kind == knowledge.AskOtherPlatform {
 			return // nothing for the curators to add
 		}
 		a.Stats.declined(m.Text)

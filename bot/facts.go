@@ -244,14 +244,18 @@ type CheckView struct {
 	Have []string `json:"have"`
 	// Unrecognised are the things the user has that name no known licence.
 	Unrecognised []string `json:"unrecognised"`
-	// Complete reports that every requirement group is met by Have, apart
-	// from the materials that are not licences.
+	// Complete reports that the category's requirements are known and
+	// every requirement group is met by Have, apart from the materials
+	// that are not licences.
 	Complete bool `json:"complete"`
 	// Missing are the requirement groups still open: Pick more of Items.
 	Missing []GroupView `json:"missing"`
 	// Materials are what is still to provide that is not a licence
 	// (a contract, a screenshot), verbatim.
 	Materials []string `json:"materials"`
+	// Unused are the exact names of the licences of Have that the
+	// category's requirements do not ask for.
+	Unused []string `json:"unused"`
 	// Unknown reports that the category's requirements are not known.
 	Unknown bool `json:"unknown,omitempty"`
 	// Reply is the bot's own answer to this check, as a chat shows it.
@@ -285,57 +289,40 @@ func ResolveLicences(kb *knowledge.Base, have []string) (found []*knowledge.Lice
 	return found, unrecognised
 }
 
-// Check compares the licences have with what c needs, with the bot's own
-// rules for "or" items and for items that name more than licences.
+// Check compares the licences have with what c needs ([knowledge.Category.Check])
+// and says it as the bot would.
 func (a *Answerer) Check(c *knowledge.Category, have []*knowledge.Licence, unrecognised []string) CheckView {
+	ck := c.Check(have)
 	v := CheckView{
 		Category:     SummarizeCategory(c),
 		Have:         []string{},
 		Unrecognised: append([]string{}, unrecognised...),
+		Complete:     ck.Done(),
 		Missing:      []GroupView{},
 		Materials:    []string{},
+		Unused:       []string{},
 		Unknown:      c.Unknown,
-	}
-	if v.Unrecognised == nil {
-		v.Unrecognised = []string{}
 	}
 	for _, l := range have {
 		v.Have = append(v.Have, l.Name)
 	}
-	used := map[*knowledge.Licence]bool{}
-	for _, g := range c.Requirements {
-		var open []knowledge.Item
-		held := 0
-		for _, it := range g.Items {
-			if holds(it, have, used) {
-				held++
-			} else {
-				open = append(open, it)
-			}
-		}
-		need := g.Pick
-		if need <= 0 || need > len(g.Items) {
-			need = len(g.Items)
-		}
-		if held >= need {
-			continue
-		}
-		mg := GroupView{Pick: need - held}
-		for _, it := range open {
-			if need == len(g.Items) && it.Material {
-				v.Materials = append(v.Materials, strings.TrimSpace(it.Text))
-				mg.Pick--
-				continue
-			}
-			mg.Items = append(mg.Items, viewItem(it))
-		}
-		if len(mg.Items) > 0 {
-			v.Missing = append(v.Missing, mg)
-		}
+	for _, l := range ck.Unused {
+		v.Unused = append(v.Unused, l.Name)
 	}
-	v.Complete = !c.Unknown && len(v.Missing) == 0
-	said := strings.Join(unrecognised, "、")
-	v.Reply = a.finish(Reply{Kind: KindCheck}, renderCheck(c, have, said), false).Parts
+	for _, n := range ck.Missing {
+		g := GroupView{Pick: n.Pick, Items: make([]ItemView, 0, len(n.Open))}
+		if n.All {
+			g.Pick = len(n.Open)
+		}
+		for _, it := range n.Open {
+			g.Items = append(g.Items, viewItem(it))
+		}
+		v.Missing = append(v.Missing, g)
+	}
+	for _, it := range ck.Materials {
+		v.Materials = append(v.Materials, strings.TrimSpace(it.Text))
+	}
+	v.Reply = a.finish(Reply{Kind: KindCheck}, renderCheck(ck, len(unrecognised) > 0), false).Parts
 	return v
 }
 

@@ -188,125 +188,59 @@ func renderGroup(group string, hits []knowledge.Hit) string {
 	return b.String()
 }
 
-// renderCheck compares the licences a user has with what category c needs.
-// said is the user's own words for what they have, shown when they name no
-// licence the knowledge base knows.
-func renderCheck(c *knowledge.Category, have []*knowledge.Licence, said string) string {
+// renderCheck formats a requirement check. haveOther reports that the user
+// named something they have that is not a licence; it is never quoted back.
+func renderCheck(ck knowledge.Check, haveOther bool) string {
+	c := ck.Category
 	var b lines
 	b.add(fmt.Sprintf(checkHead, c.Title()))
-	if len(have) > 0 {
-		b.add(fmt.Sprintf(checkHave, licenceNames(have)))
+	if len(ck.Have) > 0 {
+		b.add(fmt.Sprintf(checkHave, licenceNames(ck.Have)))
 	} else {
-		b.add(fmt.Sprintf(checkHave, said))
-	}
-	used := map[*knowledge.Licence]bool{}
-	var missing lines
-	var materials []string
-	for _, g := range c.Requirements {
-		var open, heldItems []knowledge.Item
-		for _, it := range g.Items {
-			if holds(it, have, used) {
-				heldItems = append(heldItems, it)
-			} else {
-				open = append(open, it)
-			}
-		}
-		held := len(heldItems)
-		need := g.Pick
-		if need <= 0 || need > len(g.Items) {
-			need = len(g.Items)
-		}
-		// An item that lists more than its licences ("(1)《…》 (2)平台规则…")
-		// still needs the rest.
-		for _, it := range heldItems[:min(held, need)] {
-			if compound(it.Text) {
-				materials = append(materials, strings.TrimSpace(it.Text))
-			}
-		}
-		if held >= need {
-			continue
-		}
-		if need == len(g.Items) {
-			for _, it := range open {
-				if it.Material {
-					materials = append(materials, strings.TrimSpace(it.Text))
-				} else {
-					missing.add("· " + strings.TrimSpace(it.Text))
-				}
-			}
-			continue
-		}
-		head := fmt.Sprintf(catPick, len(open), need-held)
-		if held > 0 {
-			head += fmt.Sprintf(checkPickHave, held)
-		}
-		missing.add(head)
-		for i, it := range open {
-			missing.add(fmt.Sprintf("%d. %s", i+1, strings.TrimSpace(it.Text)))
-		}
+		b.add(fmt.Sprintf(checkHave, checkOther))
 	}
 	switch {
 	case c.Unknown:
 		b.add(catUnknown)
 	case len(c.Requirements) == 0:
 		b.add(catNoRequirement)
-	case len(missing) > 0:
+	case len(ck.Missing) > 0:
 		b.add(checkMissing)
-		b = append(b, missing...)
+		for _, n := range ck.Missing {
+			if n.All {
+				for _, it := range n.Open {
+					b.add("· " + strings.TrimSpace(it.Text))
+				}
+				continue
+			}
+			head := fmt.Sprintf(catPick, len(n.Open), n.Pick)
+			if n.Held > 0 {
+				head += fmt.Sprintf(checkPickHave, n.Held)
+			}
+			b.add(head)
+			for i, it := range n.Open {
+				b.add(fmt.Sprintf("%d. %s", i+1, strings.TrimSpace(it.Text)))
+			}
+		}
 	default:
 		b.add(checkDone)
 	}
-	if len(materials) > 0 {
+	if len(ck.Materials) > 0 {
 		b.add(checkMaterials)
-		for _, m := range materials {
-			b.add("· " + m)
-		}
-	}
-	var extra []*knowledge.Licence
-	for _, l := range have {
-		if !used[l] {
-			extra = append(extra, l)
+		for _, m := range ck.Materials {
+			b.add("· " + strings.TrimSpace(m.Text))
 		}
 	}
 	switch {
-	case len(extra) > 0:
-		b.add(fmt.Sprintf(checkNotNeeded, licenceNames(extra)))
-	case len(have) == 0:
-		b.add(fmt.Sprintf(checkNotNeeded, fmt.Sprintf(quoteMark, said)))
+	case len(ck.Unused) > 0:
+		b.add(fmt.Sprintf(checkNotNeeded, licenceNames(ck.Unused)))
+	case len(ck.Have) == 0 && haveOther:
+		b.add(fmt.Sprintf(checkNotNeeded, checkOther))
 	}
 	if s, ok := newestSource(c.Sources); ok {
 		b.add(fmt.Sprintf(catSource, s.Where(), sourceDate(s.Date, s.Accessed)))
 	}
 	return b.String()
-}
-
-// holds reports whether the licences in have satisfy item it, and marks the
-// licences that count for it in used. An item naming several licences
-// joined by "或" or "/" needs any of them; otherwise it needs all of them.
-// A material is never satisfied by a licence.
-func holds(it knowledge.Item, have []*knowledge.Licence, used map[*knowledge.Licence]bool) bool {
-	if it.Material || len(it.Licences) == 0 {
-		return false
-	}
-	either := strings.ContainsAny(it.Text, "或/／")
-	count := 0
-	for _, l := range it.Licences {
-		if slices.Contains(have, l) {
-			used[l] = true
-			count++
-		}
-	}
-	if either {
-		return count > 0
-	}
-	return count == len(it.Licences)
-}
-
-// compound reports whether an item's text enumerates several things to
-// provide: "(1)…(2)…", "①…②…", "同时提供".
-func compound(text string) bool {
-	return strings.ContainsAny(text, "②③") || strings.Contains(text, "(2)") ||
-		strings.Contains(text, "（2）") || strings.Contains(text, "同时提供")
 }
 
 func joinSubjects(ss []knowledge.Subject) string {

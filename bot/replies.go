@@ -93,6 +93,9 @@ const (
 	checkDone      = "你已有的资质满足该类目的资质要求。"
 	checkNotNeeded = "%s不在该类目的资质要求里。"
 	checkPickHave  = "（你已有%d项）"
+	// checkOther stands for what a user says they have when it is not a
+	// licence of the knowledge base: their words are never repeated.
+	checkOther = "你提到的材料"
 )
 
 // Parts of a long reply.

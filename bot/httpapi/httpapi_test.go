@@ -88,7 +88,6 @@ func newEnv(t testing.TB, ix *index.Index, adjust func(*httpapi.Server)) *env {
 	stats := bot.NewStats(time.Now())
 	e.answerer = &bot.Answerer{
 		Searcher:      ix,
-		Base:          ix.Base,
 		ToTraditional: index.ToTraditional,
 		Stats:         stats,
 		Unanswered:    &bot.UnansweredLog{Path: e.unanswered},

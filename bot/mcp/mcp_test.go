@@ -39,7 +39,7 @@ func connect(t *testing.T) (*sdk.ClientSession, *knowledge.Base) {
 		t.Fatal(ixErr)
 	}
 	tools := &mcp.Tools{
-		Answerer: &bot.Answerer{Searcher: ix, Base: ix.Base, ToTraditional: index.ToTraditional},
+		Answerer: &bot.Answerer{Searcher: ix, ToTraditional: index.ToTraditional},
 		Base:     ix.Base,
 		Version:  "test",
 	}

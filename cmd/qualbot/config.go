@@ -57,6 +57,8 @@ type Config struct {
 	AdminTokenFile string
 	// ClientLimit is the token bucket per client address of the HTTP API.
 	ClientLimit bot.Bucket
+	// channelConfig chooses the channels of qualbot run (channels.go).
+	channelConfig
 }
 
 // DefaultConfig returns the settings qualbot runs with when no flag is given.
@@ -75,6 +77,7 @@ func DefaultConfig() Config {
 		LogLevel:      "info",
 		ServeAddr:     "8080",
 		ClientLimit:   bot.Bucket{Every: 100 * time.Millisecond, Burst: 60},
+		channelConfig: defaultChannelConfig(),
 	}
 }
 
@@ -95,6 +98,7 @@ func (c *Config) addFlags(fs *flag.FlagSet) {
 func (c *Config) addRunFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.LoginFile, "login-file", c.LoginFile, "the WeChat login `file` kept between restarts (created 0600)")
 	fs.IntVar(&c.SendRate, "send-rate", c.SendRate, "at most `n` messages sent per minute, each with a random extra delay")
+	c.channelConfig.addFlags(fs)
 }
 
 // listFlag is a comma-separated list flag.
