@@ -127,7 +127,6 @@ func Handler(t testing.TB, adminIdentity string) bot.HandlerFunc {
 		},
 		Answerer: &bot.Answerer{
 			Searcher:  ix,
-			Base:      ix.Base,
 			Prefix:    "资质",
 			FollowUps: bot.NewFollowUps(0, 0),
 			Stats:     stats,
