@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +18,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/qualbot/qualbot/bot"
 	"github.com/qualbot/qualbot/bot/httpapi"
@@ -607,4 +610,115 @@ func TestPage(t *testing.T) {
 		}
 	}
 	e.wantError(t, "POST", "/", "", nil, 405, "method_not_allowed")
+}
+
+// TestOpenAPI_Responses checks real answers against the OpenAPI document:
+// every field an endpoint sends is documented for it, and every field the
+// document requires is sent.
+func TestOpenAPI_Responses(t *testing.T) {
+	t.Parallel()
+	ix := sharedIndex(t)
+	e := newEnv(t, nil, func(s *httpapi.Server) {
+		s.Admin.Reload = func(context.Context) (*knowledge.Base, error) { return ix.Base(), nil }
+	})
+	var doc map[string]any
+	res := e.do(t, "GET", "/v1/openapi.yaml", "", nil, nil)
+	body, _ := io.ReadAll(res.Body)
+	if err := yaml.Unmarshal(body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	token := map[string]string{"Authorization": "Bearer s3cret"}
+	for _, test := range []struct {
+		method, path, target, body string
+		hdr                        map[string]string
+		status                     string
+	}{
+		{"get", "/v1/ask", "/v1/ask?q=" + q("做直播要什么资质"), "", nil, "200"},
+		{"post", "/v1/ask", "/v1/ask", `{"question":"EDI是什么"}`, nil, "200"},
+		{"get", "/v1/ask", "/v1/ask", "", nil, "400"},
+		{"get", "/v1/categories/{path}", "/v1/categories/" + q("社交") + "/" + q("直播"), "", nil, "200"},
+		{"get", "/v1/categories/{path}", "/v1/categories/x", "", nil, "404"},
+		{"get", "/v1/tree", "/v1/tree?live=true", "", nil, "200"},
+		{"get", "/v1/licences/{name}", "/v1/licences/EDI", "", nil, "200"},
+		{"post", "/v1/check", "/v1/check", `{"categories":["社交/直播"],"have":["EDI","一张桌子"]}`, nil, "200"},
+		{"get", "/v1/version", "/v1/version", "", nil, "200"},
+		{"get", "/v1/unanswered", "/v1/unanswered", "", token, "200"},
+		{"get", "/v1/unanswered", "/v1/unanswered", "", nil, "401"},
+		{"post", "/v1/reload", "/v1/reload", "", token, "200"},
+	} {
+		var got map[string]any
+		res := e.do(t, strings.ToUpper(test.method), test.target, test.body, test.hdr, &got)
+		if fmt.Sprint(res.StatusCode) != test.status {
+			t.Errorf("%s %s: %d, want %s", test.method, test.target, res.StatusCode, test.status)
+			continue
+		}
+		op := dig(doc, "paths", test.path, test.method)
+		resp := resolve(doc, dig(op, "responses", test.status))
+		schema := resolve(doc, dig(resp, "content", "application/json", "schema"))
+		if schema == nil {
+			t.Errorf("%s %s %s: no JSON schema documented", test.method, test.path, test.status)
+			continue
+		}
+		props, required := properties(doc, schema)
+		for k := range got {
+			if _, ok := props[k]; !ok {
+				t.Errorf("%s %s %s: field %q is sent but not documented", test.method, test.path, test.status, k)
+			}
+		}
+		for _, k := range required {
+			if _, ok := got[k]; !ok {
+				t.Errorf("%s %s %s: required field %q is not sent", test.method, test.path, test.status, k)
+			}
+		}
+	}
+}
+
+// dig follows keys through nested maps; nil when one is missing.
+func dig(v any, keys ...string) map[string]any {
+	for _, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	m, _ := v.(map[string]any)
+	return m
+}
+
+// resolve follows a $ref within the document.
+func resolve(doc, m map[string]any) map[string]any {
+	for m != nil {
+		ref, ok := m["$ref"].(string)
+		if !ok {
+			return m
+		}
+		m = dig(doc, strings.Split(strings.TrimPrefix(ref, "#/"), "/")...)
+	}
+	return nil
+}
+
+// properties returns a schema's properties and required fields, allOf included.
+func properties(doc, schema map[string]any) (map[string]any, []string) {
+	props := map[string]any{}
+	var required []string
+	for k, v := range dig(schema, "properties") {
+		props[k] = v
+	}
+	if r, ok := schema["required"].([]any); ok {
+		for _, k := range r {
+			required = append(required, fmt.Sprint(k))
+		}
+	}
+	if all, ok := schema["allOf"].([]any); ok {
+		for _, s := range all {
+			m, _ := s.(map[string]any)
+			p, r := properties(doc, resolve(doc, m))
+			for k, v := range p {
+				props[k] = v
+			}
+			required = append(required, r...)
+		}
+	}
+	return props, required
 }
