@@ -306,6 +306,22 @@ func TestEndToEnd(t *testing.T) {
 		}
 	})
 
+	t.Run("send_msg fails", func(t *testing.T) {
+		f.FailSends(1)
+		if _, err := f.Say("wmHal", "问题"); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the failure to be logged", func() bool { return strings.Contains(h.logs.String(), "system busy") })
+		if got := sentTo(f, "wmHal"); len(got) != 0 {
+			t.Errorf("sent %q after a failed send", got)
+		}
+		// The next message is answered as usual.
+		if _, err := f.Say("wmHal", "再问一次"); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the next answer", func() bool { return len(sentTo(f, "wmHal")) == 1 })
+	})
+
 	t.Run("send failure event", func(t *testing.T) {
 		f.AddSendFail("wmAlice", "sent0001", 1)
 		if err := f.Notify(); err != nil {

@@ -124,9 +124,6 @@ func (l *channelList) Set(s string) error {
 	return nil
 }
 
-// has reports whether channel is chosen.
-func (c channelConfig) has(channel string) bool { return slices.Contains(c.Channels.names, channel) }
-
 // adminIdentities are the Message.Identity values of the official
 // channels' admins: each transport prefixes its ids with its name.
 func (c channelConfig) adminIdentities() []string {
@@ -232,9 +229,7 @@ func buildTransports(cfg Config, log *slog.Logger, stdout io.Writer, m *metrics)
 				LoginState:   conn.set(name),
 				QueueDepth:   m.setQueueDepth,
 			}
-			out = append(out, namedTransport{name, transportFunc(func(ctx context.Context, h bot.HandlerFunc) error {
-				return wechat.Run(ctx, wcfg, h)
-			})})
+			out = append(out, namedTransport{name, wechat.Transport{Config: wcfg}})
 		case channelKF:
 			k := cfg.KF
 			sec, err := secret("微信客服 app secret", k.SecretFile, envKFSecret)
