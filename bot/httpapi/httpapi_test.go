@@ -722,3 +722,47 @@ func properties(doc, schema map[string]any) (map[string]any, []string) {
 	}
 	return props, required
 }
+
+// TestBadInput_Never500 sends odd input to every endpoint: it may be
+// refused, never answered with a server error, and always as JSON.
+func TestBadInput_Never500(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil, nil)
+	odd := []string{"", " ", "\x00", "%00", "%ff%fe", "\xff\xfe", "a\x00b", "《", "》", "//", "..", "../../etc/passwd",
+		"%2F%2F", strings.Repeat("、", 600), strings.Repeat("x", 20000), "AND OR NOT", "+-\"~*?:\\/", "社交/直播/更多/更多",
+		"‮直播", "\u200b", "😀", "(", "{{", "<script>"}
+	for _, s := range odd {
+		enc := url.QueryEscape(s)
+		for _, r := range []struct{ method, target, body string }{
+			{"GET", "/v1/ask?q=" + enc, ""},
+			{"GET", "/v1/ask?top=" + enc + "&q=x", ""},
+			{"POST", "/v1/ask", `{"question":` + jsonString(s) + `}`},
+			{"POST", "/v1/ask", s},
+			{"GET", "/v1/categories/" + url.PathEscape(s), ""},
+			{"GET", "/v1/tree?licence=" + enc + "&group=" + enc, ""},
+			{"GET", "/v1/tree?individual=" + enc, ""},
+			{"GET", "/v1/licences/" + url.PathEscape(s), ""},
+			{"POST", "/v1/check", `{"categories":[` + jsonString(s) + `],"have":[` + jsonString(s) + `]}`},
+			{"POST", "/v1/check", s},
+		} {
+			req := httptest.NewRequest(r.method, "/", strings.NewReader(r.body))
+			req.URL, _ = url.Parse(r.target)
+			if req.URL == nil {
+				continue
+			}
+			rec := httptest.NewRecorder()
+			e.h.ServeHTTP(rec, req)
+			if rec.Code/100 == 3 {
+				continue // the mux's redirect to a cleaned path ("..")
+			}
+			if rec.Code >= 500 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+				t.Errorf("%s %s: %d %s", r.method, clipTarget(r.target), rec.Code, rec.Header().Get("Content-Type"))
+			}
+		}
+	}
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
