@@ -170,16 +170,24 @@ func noteReply(ctx context.Context, k ReplyKind, hits []knowledge.Hit) {
 		return
 	}
 	e.Hits = hits
+	if o := k.Outcome(); o != "" {
+		e.Outcome = o
+	}
+}
+
+// Outcome is the decision a reply of kind k is logged and counted as.
+func (k ReplyKind) Outcome() Outcome {
 	switch k {
 	case KindAnswer, KindCheck:
-		e.Outcome = OutcomeAnswered
+		return OutcomeAnswered
 	case KindChoices:
-		e.Outcome = OutcomeClarify
+		return OutcomeClarify
 	case KindDecline:
-		e.Outcome = OutcomeDeclined
+		return OutcomeDeclined
 	case KindHelp, KindThanks:
-		e.Outcome = OutcomeHelp
+		return OutcomeHelp
 	}
+	return ""
 }
 
 // noteError records an error that ReplyOnError handled. It reports whether

@@ -190,3 +190,28 @@ func durationText(d time.Duration) string {
 	fmt.Fprintf(&b, "%d分钟", (d%time.Hour)/time.Minute)
 	return b.String()
 }
+
+// APIErrors are the messages of the HTTP API's and the MCP tools' errors,
+// by error code. The codes are part of the API; the messages may change.
+var APIErrors = map[string]string{
+	"bad_request":        "请求格式不对，请对照接口文档检查参数。",
+	"empty_question":     "问题不能为空。",
+	"question_too_long":  "问题太长了，请精简到%d个字以内。",
+	"category_not_found": "没有这个类目。请用“一级/二级”的写法，例如“社交/直播”，或先查看类目树。",
+	"licence_not_found":  "没有收录这项资质。可以用官方全称或常用简称（如EDI、ICP许可证）查询。",
+	"too_many":           "一次最多查询%d项。",
+	"request_too_large":  "请求太大了。",
+	"not_found":          "没有这个接口。",
+	"method_not_allowed": "这个接口不支持该请求方法。",
+	"unauthorized":       "需要管理令牌（Authorization: Bearer …）才能执行此操作。",
+	"admin_disabled":     "服务器没有配置管理令牌，管理操作已关闭。",
+	"rate_limited":       "请求太频繁了，请稍后再试。",
+	"reload_busy":        "正在重建索引，请稍后再试。",
+	"reload_failed":      "知识库重新加载失败，仍在使用原来的版本。",
+	"reload_unavailable": "这里不能重新加载知识库。",
+	"internal":           "抱歉，系统出了点问题，请稍后再试。",
+}
+
+// APINearCategories follows a category_not_found error of the MCP tools
+// with the closest categories' paths.
+const APINearCategories = "相近的类目：%s"

@@ -54,6 +54,12 @@ type Config struct {
 	LogFormat string
 	// LogLevel is the least level logged: debug, info, warn or error.
 	LogLevel string
+	// ServeAddr is where qualbot serve listens; without a host, on 127.0.0.1.
+	ServeAddr string
+	// AdminTokenFile holds the HTTP API's admin token (qualbot serve).
+	AdminTokenFile string
+	// ClientLimit is the token bucket per client address of the HTTP API.
+	ClientLimit bot.Bucket
 	// channelConfig chooses the channels of qualbot run (channels.go).
 	channelConfig
 }
@@ -72,6 +78,8 @@ func DefaultConfig() Config {
 		SendRate:      30,
 		LogFormat:     "auto",
 		LogLevel:      "info",
+		ServeAddr:     "8080",
+		ClientLimit:   bot.Bucket{Every: 100 * time.Millisecond, Burst: 60},
 		channelConfig: defaultChannelConfig(),
 	}
 }

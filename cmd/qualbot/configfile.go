@@ -124,6 +124,7 @@ func allSettings() *flag.FlagSet {
 	c := DefaultConfig()
 	c.addFlags(fs)
 	c.addRunFlags(fs)
+	c.addServeFlags(fs)
 	return fs
 }
 

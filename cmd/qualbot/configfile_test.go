@@ -219,7 +219,8 @@ func TestHelp(t *testing.T) {
 		isChat := args[0] == "chat"
 		all.VisitAll(func(f *flag.Flag) {
 			runOnly := runFlags.Lookup(f.Name) != nil
-			if isChat && runOnly {
+			serveOnly := f.Name == "addr" || f.Name == "admin-token-file" || f.Name == "client-limit"
+			if isChat && runOnly || serveOnly {
 				return
 			}
 			if !strings.Contains(help, "-"+f.Name+" ") && !strings.Contains(help, "-"+f.Name+"\n") {

@@ -49,6 +49,8 @@ commands:
   chat    chat with the bot in this terminal; you are an admin here
   ask     answer questions from the arguments or stdin, one per line
   check   validate a knowledge directory and print its counts
+  serve   serve the HTTP API and the curators' page
+  mcp     serve the lookups as MCP tools over stdin and stdout
 
 Run "qualbot COMMAND -h" for a command's flags.
 `
@@ -72,6 +74,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdAsk(ctx, args, stdin, stdout, stderr)
 	case "check":
 		return cmdCheck(ctx, args, stdin, stdout, stderr)
+	case "serve":
+		return cmdServe(ctx, args, stdin, stdout, stderr)
+	case "mcp":
+		return cmdMCP(ctx, args, stdin, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
