@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -128,22 +129,54 @@ const confirmFor = 10 * time.Minute
 // Wait waits for a /reindex running in the background.
 func (a *Admin) Wait() { a.running.Wait() }
 
-// reindex reloads the knowledge base; the caller holds a.reloading.
+// reindex reloads the knowledge base for the /reindex command and says
+// how it went; the caller holds a.reloading.
 func (a *Admin) reindex(ctx context.Context, confirm bool) string {
+	kb, changes, took, err := a.reload(ctx, confirm)
+	var removal *RemovalError
+	switch {
+	case errors.As(err, &removal):
+		return fmt.Sprintf(reindexConfirm, len(removal.Removed), changeList(removal.Removed, maxErrorLines))
+	case err != nil:
+		return fmt.Sprintf(reindexFail, errorLines(err))
+	}
+	text := fmt.Sprintf(reindexOK, durationText(took),
+		len(kb.Categories), len(kb.Licences), len(kb.Topics), len(kb.Synonyms), shortVersion(kb.Version))
+	if a.Load == nil {
+		return text // Reload does not tell what changed
+	}
+	return text + "\n" + ChangesText(changes)
+}
+
+// A RemovalError is a reload that would remove entries and was not
+// confirmed: the old knowledge base keeps serving. Confirming the same
+// version within confirmFor serves it.
+type RemovalError struct {
+	knowledge.Changes
+}
+
+func (e *RemovalError) Error() string {
+	return fmt.Sprintf("bot: the new knowledge base removes %d entries; confirm to serve it", len(e.Removed))
+}
+
+// reload loads the knowledge base again and serves it: with Load and
+// Serve, after comparing it with what is served and, when it removes
+// entries, only when confirm confirms the version shown before; else with
+// Reload. The caller holds a.reloading.
+func (a *Admin) reload(ctx context.Context, confirm bool) (*knowledge.Base, knowledge.Changes, time.Duration, error) {
 	start := a.now()
 	if a.Load == nil {
 		kb, err := a.Reload(ctx)
 		if err != nil {
-			return fmt.Sprintf(reindexFail, errorLines(err))
+			return nil, knowledge.Changes{}, 0, err
 		}
 		end := a.now()
 		a.SetLoaded(end)
-		return fmt.Sprintf(reindexOK, durationText(end.Sub(start)),
-			len(kb.Categories), len(kb.Licences), len(kb.Topics), len(kb.Synonyms), shortVersion(kb.Version))
+		return kb, knowledge.Changes{}, end.Sub(start), nil
 	}
 	kb, err := a.Load(ctx)
 	if err != nil {
-		return fmt.Sprintf(reindexFail, errorLines(err))
+		return nil, knowledge.Changes{}, 0, err
 	}
 	var served *knowledge.Base
 	if a.Base != nil {
@@ -157,17 +190,15 @@ func (a *Admin) reindex(ctx context.Context, confirm bool) string {
 		// A truncated or deleted file must not remove answers by itself.
 		a.pending, a.pendingTill = kb.Version, start.Add(confirmFor)
 		a.mu.Unlock()
-		return fmt.Sprintf(reindexConfirm, len(changes.Removed), changeList(changes.Removed, maxErrorLines))
+		return nil, changes, 0, &RemovalError{changes}
 	}
 	a.mu.Unlock()
 	if err := a.Serve(ctx, kb); err != nil {
-		return fmt.Sprintf(reindexFail, errorLines(err))
+		return nil, changes, 0, err
 	}
 	end := a.now()
 	a.SetLoaded(end)
-	return fmt.Sprintf(reindexOK, durationText(end.Sub(start)),
-		len(kb.Categories), len(kb.Licences), len(kb.Topics), len(kb.Synonyms), shortVersion(kb.Version)) +
-		"\n" + ChangesText(changes)
+	return kb, changes, end.Sub(start), nil
 }
 
 // ChangesText writes what a reload changes, by name, for an admin or a curator.

@@ -16,25 +16,20 @@ var ErrNoReindex = errors.New("bot: reindex is not available here")
 
 // Reindex reloads the knowledge base as the /reindex command does, for a
 // way in that is not a chat (the HTTP API): one reload at a time, shared
-// with /reindex, and on error the old knowledge base keeps serving. It
-// reports how long the reload took. The error of a failed load lists the
+// with /reindex, and on error the old knowledge base keeps serving. A
+// reload that would remove entries returns a *[RemovalError] and serves
+// nothing until it is asked again with confirm. It reports what changed
+// and how long the reload took. The error of a failed load lists the
 // loader's "file:line: message" problems; see [ErrorLines].
-func (a *Admin) Reindex(ctx context.Context) (*knowledge.Base, time.Duration, error) {
-	if a.Reload == nil {
-		return nil, 0, ErrNoReindex
+func (a *Admin) Reindex(ctx context.Context, confirm bool) (*knowledge.Base, knowledge.Changes, time.Duration, error) {
+	if a.Reload == nil && a.Load == nil {
+		return nil, knowledge.Changes{}, 0, ErrNoReindex
 	}
 	if !a.reloading.TryLock() {
-		return nil, 0, ErrReindexBusy
+		return nil, knowledge.Changes{}, 0, ErrReindexBusy
 	}
 	defer a.reloading.Unlock()
-	start := a.now()
-	kb, err := a.Reload(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	end := a.now()
-	a.SetLoaded(end)
-	return kb, end.Sub(start), nil
+	return a.reload(ctx, confirm)
 }
 
 // LoadedAt returns when the knowledge base being served was loaded.

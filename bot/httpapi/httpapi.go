@@ -458,6 +458,8 @@ type reloadResponse struct {
 	TookMS   int64     `json:"took_ms"`
 	LoadedAt time.Time `json:"loaded_at"`
 	Counts   counts    `json:"counts"`
+	// Changes says what the reload added, removed and changed, by name.
+	Changes string `json:"changes"`
 }
 
 // reload loads the knowledge base again, as /reindex does. Admin only.
@@ -466,13 +468,26 @@ func (s *Server) reload(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusConflict, "reload_unavailable")
 		return
 	}
-	kb, took, err := s.Admin.Reindex(r.Context())
+	confirm := r.URL.Query().Get("confirm")
+	kb, changes, took, err := s.Admin.Reindex(r.Context(), confirm == "1" || confirm == "true")
+	var removal *bot.RemovalError
 	switch {
 	case errors.Is(err, bot.ErrNoReindex):
 		s.fail(w, http.StatusConflict, "reload_unavailable")
 		return
 	case errors.Is(err, bot.ErrReindexBusy):
 		s.fail(w, http.StatusConflict, "reload_busy")
+		return
+	case errors.As(err, &removal):
+		// A truncated or deleted file must not remove answers by itself:
+		// the curator confirms with confirm=1 within ten minutes.
+		names := make([]string, len(removal.Removed))
+		for i, c := range removal.Removed {
+			names[i] = bot.ChangeName(c)
+		}
+		s.writeError(w, http.StatusConflict, apiError{
+			Code: "reload_confirm", Message: bot.APIErrors["reload_confirm"], Problems: names,
+		})
 		return
 	case err != nil:
 		// The loader's "file:line: message" lines are for the admin who
@@ -485,6 +500,7 @@ func (s *Server) reload(w http.ResponseWriter, r *http.Request) {
 	}
 	s.reply(w, http.StatusOK, reloadResponse{
 		Version: kb.Version, TookMS: took.Milliseconds(), LoadedAt: s.Admin.LoadedAt().UTC(), Counts: countsOf(kb),
+		Changes: bot.ChangesText(changes),
 	})
 }
 

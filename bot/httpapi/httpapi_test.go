@@ -473,14 +473,12 @@ func TestAdmin(t *testing.T) {
 	t.Cleanup(func() { ix.Close() })
 	var reloads atomic.Int32
 	e := newEnv(t, ix, func(s *httpapi.Server) {
-		s.Admin.Reload = func(context.Context) (*knowledge.Base, error) {
+		// As cmd/qualbot wires it: load, compare, then serve.
+		s.Admin.Load = func(context.Context) (*knowledge.Base, error) {
 			reloads.Add(1)
-			kb, err := knowledge.Load(os.DirFS(dir))
-			if err == nil {
-				err = ix.Reload(kb)
-			}
-			return kb, err
+			return knowledge.Load(os.DirFS(dir))
 		}
+		s.Admin.Serve = func(_ context.Context, kb *knowledge.Base) error { return ix.Reload(kb) }
 	})
 	e.do(t, "GET", "/v1/ask?q="+q("怎么做红烧肉"), "", nil, nil)
 
@@ -527,8 +525,24 @@ func TestAdmin(t *testing.T) {
 		t.Errorf("the new category after reload: %d", res.StatusCode)
 	}
 
-	// A broken edit is reported with its file and line; the old base serves on.
+	// A reload that removes entries is served only when confirmed.
 	served := ix.Base().Version
+	if err := os.Remove(filepath.Join(dir, "categories", "01-社交.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	removal := e.wantError(t, "POST", "/v1/reload", "", bearer("s3cret"), 409, "reload_confirm")
+	if !slices.Contains(removal.Error.Problems, "类目 社交/新类目测试") {
+		t.Errorf("problems = %q, want the removed categories by name", removal.Error.Problems)
+	}
+	if ix.Base().Version != served {
+		t.Fatal("an unconfirmed reload that removes entries was served")
+	}
+	if res := e.do(t, "POST", "/v1/reload?confirm=1", "", bearer("s3cret"), &ok); res.StatusCode != 200 || ix.Base().Version == served {
+		t.Fatalf("confirmed reload: %d; want the smaller base served", res.StatusCode)
+	}
+
+	// A broken edit is reported with its file and line; the old base serves on.
+	served = ix.Base().Version
 	if err := os.WriteFile(filepath.Join(dir, "licences.yaml"), []byte("licences:\n  - nme: x\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}

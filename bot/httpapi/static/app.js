@@ -66,13 +66,17 @@ async function loadVersion() {
 async function reload() {
   const out = $("admin-result");
   out.textContent = "重新加载中…";
-  const [status, r] = await api("POST", "v1/reload", undefined, true);
+  let [status, r] = await api("POST", "v1/reload", undefined, true);
+  if (status === 409 && r && r.error && r.error.code === "reload_confirm" &&
+      window.confirm("新知识库会删除：" + r.error.problems.join("、") + "。确认删除并使用新知识库？")) {
+    [status, r] = await api("POST", "v1/reload?confirm=1", undefined, true);
+  }
   if (status !== 200) {
     out.textContent = errorText(status, r);
     if (r && r.error && r.error.problems) out.textContent += "：" + r.error.problems.join("；");
     return;
   }
-  out.textContent = "已重新加载：版本 " + r.version.slice(0, 12) + "，" + r.counts.categories + " 个类目，用时 " + r.took_ms + " 毫秒";
+  out.textContent = "已重新加载：版本 " + r.version.slice(0, 12) + "，" + r.counts.categories + " 个类目，用时 " + r.took_ms + " 毫秒。" + (r.changes || "");
   await Promise.all([loadVersion(), loadTree()]);
 }
 
