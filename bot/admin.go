@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -128,46 +129,24 @@ const confirmFor = 10 * time.Minute
 // Wait waits for a /reindex running in the background.
 func (a *Admin) Wait() { a.running.Wait() }
 
-// reindex reloads the knowledge base; the caller holds a.reloading.
+// reindex reloads the knowledge base and says how it went; the caller
+// holds a.reloading.
 func (a *Admin) reindex(ctx context.Context, confirm bool) string {
-	start := a.now()
-	if a.Load == nil {
-		kb, err := a.Reload(ctx)
-		if err != nil {
-			return fmt.Sprintf(reindexFail, errorLines(err))
-		}
-		end := a.now()
-		a.SetLoaded(end)
-		return fmt.Sprintf(reindexOK, durationText(end.Sub(start)),
-			len(kb.Categories), len(kb.Licences), len(kb.Topics), len(kb.Synonyms), shortVersion(kb.Version))
-	}
-	kb, err := a.Load(ctx)
-	if err != nil {
+	r, err := a.reload(ctx, confirm)
+	var ce *ConfirmError
+	switch {
+	case errors.As(err, &ce):
+		return fmt.Sprintf(reindexConfirm, len(ce.Removed), changeList(ce.Removed, maxErrorLines))
+	case err != nil:
 		return fmt.Sprintf(reindexFail, errorLines(err))
 	}
-	var served *knowledge.Base
-	if a.Base != nil {
-		served = a.Base()
+	kb := r.Base
+	text := fmt.Sprintf(reindexOK, durationText(r.Took),
+		len(kb.Categories), len(kb.Licences), len(kb.Topics), len(kb.Synonyms), shortVersion(kb.Version))
+	if r.Compared {
+		text += "\n" + ChangesText(r.Changes)
 	}
-	changes := knowledge.Diff(served, kb)
-	a.mu.Lock()
-	confirmed := confirm && a.pending == kb.Version && start.Before(a.pendingTill)
-	a.pending = ""
-	if len(changes.Removed) > 0 && !confirmed {
-		// A truncated or deleted file must not remove answers by itself.
-		a.pending, a.pendingTill = kb.Version, start.Add(confirmFor)
-		a.mu.Unlock()
-		return fmt.Sprintf(reindexConfirm, len(changes.Removed), changeList(changes.Removed, maxErrorLines))
-	}
-	a.mu.Unlock()
-	if err := a.Serve(ctx, kb); err != nil {
-		return fmt.Sprintf(reindexFail, errorLines(err))
-	}
-	end := a.now()
-	a.SetLoaded(end)
-	return fmt.Sprintf(reindexOK, durationText(end.Sub(start)),
-		len(kb.Categories), len(kb.Licences), len(kb.Topics), len(kb.Synonyms), shortVersion(kb.Version)) +
-		"\n" + ChangesText(changes)
+	return text
 }
 
 // ChangesText writes what a reload changes, by name, for an admin or a curator.

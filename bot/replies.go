@@ -208,6 +208,7 @@ var APIErrors = map[string]string{
 	"rate_limited":       "请求太频繁了，请稍后再试。",
 	"reload_busy":        "正在重建索引，请稍后再试。",
 	"reload_failed":      "知识库重新加载失败，仍在使用原来的版本。",
+	"reload_confirm":     "新知识库会删除%d个条目，仍在使用原来的版本。确认删除请在10分钟内再次请求并加上 confirm=true。",
 	"reload_unavailable": "这里不能重新加载知识库。",
 	"internal":           "抱歉，系统出了点问题，请稍后再试。",
 }

@@ -766,3 +766,62 @@ func jsonString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// TestReload_Confirm checks that a reload that would remove entries waits
+// for a confirmation, as /reindex does, and serves the old base meanwhile.
+func TestReload_Confirm(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(testKB)); err != nil {
+		t.Fatal(err)
+	}
+	kb, err := knowledge.Load(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := index.Build(kb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	e := newEnv(t, ix, func(s *httpapi.Server) {
+		s.Admin.Load = func(context.Context) (*knowledge.Base, error) { return knowledge.Load(os.DirFS(dir)) }
+		s.Admin.Serve = func(_ context.Context, kb *knowledge.Base) error { return ix.Reload(kb) }
+	})
+	token := map[string]string{"Authorization": "Bearer s3cret"}
+	var same struct {
+		Changes struct{ Added, Removed, Changed []string } `json:"changes"`
+	}
+	if res := e.do(t, "POST", "/v1/reload", "", token, &same); res.StatusCode != 200 || len(same.Changes.Removed)+len(same.Changes.Added)+len(same.Changes.Changed) != 0 {
+		t.Fatalf("an unchanged reload: %d %+v", res.StatusCode, same)
+	}
+	// Remove a file: the reload names what would go and waits.
+	var gone []string
+	for _, c := range kb.Categories {
+		if c.Path[0] == "工具" {
+			gone = append(gone, "category "+c.ID())
+		}
+	}
+	if len(gone) == 0 {
+		t.Fatal("the test kb has no 工具 categories")
+	}
+	if err := os.Remove(filepath.Join(dir, "categories", "20-工具.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	before := ix.Base().Version
+	got := e.wantError(t, "POST", "/v1/reload", "", token, 409, "reload_confirm")
+	if !slices.Equal(got.Error.Problems, gone) {
+		t.Errorf("problems = %q, want the removed %q", got.Error.Problems, gone)
+	}
+	if ix.Base().Version != before {
+		t.Fatal("an unconfirmed reload changed the knowledge base served")
+	}
+	e.wantError(t, "POST", "/v1/reload?confirm=maybe", "", token, 400, "bad_request")
+	var ok struct {
+		Version string
+		Changes struct{ Removed []string } `json:"changes"`
+	}
+	if res := e.do(t, "POST", "/v1/reload?confirm=true", "", token, &ok); res.StatusCode != 200 || !slices.Equal(ok.Changes.Removed, gone) || ix.Base().Version == before {
+		t.Errorf("the confirmed reload: %d %+v", res.StatusCode, ok)
+	}
+}
