@@ -129,24 +129,76 @@ const confirmFor = 10 * time.Minute
 // Wait waits for a /reindex running in the background.
 func (a *Admin) Wait() { a.running.Wait() }
 
-// reindex reloads the knowledge base and says how it went; the caller
-// holds a.reloading.
+// reindex reloads the knowledge base for the /reindex command and says
+// how it went; the caller holds a.reloading.
 func (a *Admin) reindex(ctx context.Context, confirm bool) string {
-	r, err := a.reload(ctx, confirm)
-	var ce *ConfirmError
+	kb, changes, took, err := a.reload(ctx, confirm)
+	var removal *RemovalError
 	switch {
-	case errors.As(err, &ce):
-		return fmt.Sprintf(reindexConfirm, len(ce.Removed), changeList(ce.Removed, maxErrorLines))
+	case errors.As(err, &removal):
+		return fmt.Sprintf(reindexConfirm, len(removal.Removed), changeList(removal.Removed, maxErrorLines))
 	case err != nil:
 		return fmt.Sprintf(reindexFail, errorLines(err))
 	}
-	kb := r.Base
-	text := fmt.Sprintf(reindexOK, durationText(r.Took),
+	text := fmt.Sprintf(reindexOK, durationText(took),
 		len(kb.Categories), len(kb.Licences), len(kb.Topics), len(kb.Synonyms), shortVersion(kb.Version))
-	if r.Compared {
-		text += "\n" + ChangesText(r.Changes)
+	if a.Load == nil {
+		return text // Reload does not tell what changed
 	}
-	return text
+	return text + "\n" + ChangesText(changes)
+}
+
+// A RemovalError is a reload that would remove entries and was not
+// confirmed: the old knowledge base keeps serving. Confirming the same
+// version within confirmFor serves it.
+type RemovalError struct {
+	knowledge.Changes
+}
+
+func (e *RemovalError) Error() string {
+	return fmt.Sprintf("bot: the new knowledge base removes %d entries; confirm to serve it", len(e.Removed))
+}
+
+// reload loads the knowledge base again and serves it: with Load and
+// Serve, after comparing it with what is served and, when it removes
+// entries, only when confirm confirms the version shown before; else with
+// Reload. The caller holds a.reloading.
+func (a *Admin) reload(ctx context.Context, confirm bool) (*knowledge.Base, knowledge.Changes, time.Duration, error) {
+	start := a.now()
+	if a.Load == nil {
+		kb, err := a.Reload(ctx)
+		if err != nil {
+			return nil, knowledge.Changes{}, 0, err
+		}
+		end := a.now()
+		a.SetLoaded(end)
+		return kb, knowledge.Changes{}, end.Sub(start), nil
+	}
+	kb, err := a.Load(ctx)
+	if err != nil {
+		return nil, knowledge.Changes{}, 0, err
+	}
+	var served *knowledge.Base
+	if a.Base != nil {
+		served = a.Base()
+	}
+	changes := knowledge.Diff(served, kb)
+	a.mu.Lock()
+	confirmed := confirm && a.pending == kb.Version && start.Before(a.pendingTill)
+	a.pending = ""
+	if len(changes.Removed) > 0 && !confirmed {
+		// A truncated or deleted file must not remove answers by itself.
+		a.pending, a.pendingTill = kb.Version, start.Add(confirmFor)
+		a.mu.Unlock()
+		return nil, changes, 0, &RemovalError{changes}
+	}
+	a.mu.Unlock()
+	if err := a.Serve(ctx, kb); err != nil {
+		return nil, changes, 0, err
+	}
+	end := a.now()
+	a.SetLoaded(end)
+	return kb, changes, end.Sub(start), nil
 }
 
 // ChangesText writes what a reload changes, by name, for an admin or a curator.

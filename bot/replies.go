@@ -132,6 +132,10 @@ const (
 )
 
 // changeName names an entry a reload changes: "类目 金融业/银行".
+// ChangeName names one change of a reload for an admin or a curator
+// ("类目 社交/直播").
+func ChangeName(c knowledge.Change) string { return changeName(c) }
+
 func changeName(c knowledge.Change) string {
 	if c.Kind == "" {
 		return "同义词 " + c.Name
@@ -208,8 +212,8 @@ var APIErrors = map[string]string{
 	"rate_limited":       "请求太频繁了，请稍后再试。",
 	"reload_busy":        "正在重建索引，请稍后再试。",
 	"reload_failed":      "知识库重新加载失败，仍在使用原来的版本。",
-	"reload_confirm":     "新知识库会删除%d个条目，仍在使用原来的版本。确认删除请在10分钟内再次请求并加上 confirm=true。",
 	"reload_unavailable": "这里不能重新加载知识库。",
+	"reload_confirm":     "新知识库会删除条目（见 problems），旧版本继续使用。确认删除请在10分钟内带 confirm=1 再次请求。",
 	"internal":           "抱歉，系统出了点问题，请稍后再试。",
 }
 

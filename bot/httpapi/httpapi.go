@@ -458,40 +458,19 @@ type reloadResponse struct {
 	TookMS   int64     `json:"took_ms"`
 	LoadedAt time.Time `json:"loaded_at"`
 	Counts   counts    `json:"counts"`
-	// Changes are what the reload added, removed and changed, as
-	// "kind name" ("category 社交/直播"); nil when it was not compared.
-	Changes *changes `json:"changes,omitempty"`
+	// Changes says what the reload added, removed and changed, by name.
+	Changes string `json:"changes"`
 }
 
-type changes struct {
-	Added   []string `json:"added"`
-	Removed []string `json:"removed"`
-	Changed []string `json:"changed"`
-}
-
-func changeNames(cs []knowledge.Change) []string {
-	out := make([]string, 0, len(cs))
-	for _, c := range cs {
-		out = append(out, c.String())
-	}
-	return out
-}
-
-// reload loads the knowledge base again, as /reindex does: a reload that
-// would remove entries is refused with 409 reload_confirm, naming them,
-// until it is asked again with ?confirm=true. Admin only.
+// reload loads the knowledge base again, as /reindex does. Admin only.
 func (s *Server) reload(w http.ResponseWriter, r *http.Request) {
 	if s.Admin == nil {
 		s.fail(w, http.StatusConflict, "reload_unavailable")
 		return
 	}
-	confirm, ok := boolParam(r.URL.Query().Get("confirm"))
-	if !ok {
-		s.fail(w, http.StatusBadRequest, "bad_request")
-		return
-	}
-	res, err := s.Admin.Reindex(r.Context(), confirm)
-	var ce *bot.ConfirmError
+	confirm := r.URL.Query().Get("confirm")
+	kb, changes, took, err := s.Admin.Reindex(r.Context(), confirm == "1" || confirm == "true")
+	var removal *bot.RemovalError
 	switch {
 	case errors.Is(err, bot.ErrNoReindex):
 		s.fail(w, http.StatusConflict, "reload_unavailable")
@@ -499,10 +478,15 @@ func (s *Server) reload(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, bot.ErrReindexBusy):
 		s.fail(w, http.StatusConflict, "reload_busy")
 		return
-	case errors.As(err, &ce):
+	case errors.As(err, &removal):
+		// A truncated or deleted file must not remove answers by itself:
+		// the curator confirms with confirm=1 within ten minutes.
+		names := make([]string, len(removal.Removed))
+		for i, c := range removal.Removed {
+			names[i] = bot.ChangeName(c)
+		}
 		s.writeError(w, http.StatusConflict, apiError{
-			Code: "reload_confirm", Message: fmt.Sprintf(bot.APIErrors["reload_confirm"], len(ce.Removed)),
-			Problems: changeNames(ce.Removed),
+			Code: "reload_confirm", Message: bot.APIErrors["reload_confirm"], Problems: names,
 		})
 		return
 	case err != nil:
@@ -514,13 +498,10 @@ func (s *Server) reload(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	out := reloadResponse{
-		Version: res.Base.Version, TookMS: res.Took.Milliseconds(), LoadedAt: s.Admin.LoadedAt().UTC(), Counts: countsOf(res.Base),
-	}
-	if res.Compared {
-		out.Changes = &changes{changeNames(res.Changes.Added), changeNames(res.Changes.Removed), changeNames(res.Changes.Changed)}
-	}
-	s.reply(w, http.StatusOK, out)
+	s.reply(w, http.StatusOK, reloadResponse{
+		Version: kb.Version, TookMS: took.Milliseconds(), LoadedAt: s.Admin.LoadedAt().UTC(), Counts: countsOf(kb),
+		Changes: bot.ChangesText(changes),
+	})
 }
 
 func (s *Server) openapi(w http.ResponseWriter, r *http.Request) {
@@ -532,8 +513,7 @@ func (s *Server) openapi(w http.ResponseWriter, r *http.Request) {
 type apiError struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
-	// Problems are the loader's "file:line: message" lines of a failed
-	// reload, or the entries a reload to confirm would remove.
+	// Problems are the loader's "file:line: message" lines of a failed reload.
 	Problems []string `json:"problems,omitempty"`
 }
 

@@ -63,26 +63,20 @@ async function loadVersion() {
   }
 }
 
-async function reload(confirm) {
+async function reload() {
   const out = $("admin-result");
-  const again = $("reload-confirm");
-  again.hidden = true;
   out.textContent = "重新加载中…";
-  const [status, r] = await api("POST", "v1/reload" + (confirm === true ? "?confirm=true" : ""), undefined, true);
+  let [status, r] = await api("POST", "v1/reload", undefined, true);
+  if (status === 409 && r && r.error && r.error.code === "reload_confirm" &&
+      window.confirm("新知识库会删除：" + r.error.problems.join("、") + "。确认删除并使用新知识库？")) {
+    [status, r] = await api("POST", "v1/reload?confirm=1", undefined, true);
+  }
   if (status !== 200) {
     out.textContent = errorText(status, r);
     if (r && r.error && r.error.problems) out.textContent += "：" + r.error.problems.join("；");
-    // A reload that removes entries waits for a confirmation.
-    again.hidden = !(r && r.error && r.error.code === "reload_confirm");
     return;
   }
-  let text = "已重新加载：版本 " + r.version.slice(0, 12) + "，" + r.counts.categories + " 个类目，用时 " + r.took_ms + " 毫秒";
-  if (r.changes) {
-    const c = r.changes;
-    text += c.added.length + c.removed.length + c.changed.length === 0 ? "，内容没有变化" :
-      "，新增 " + c.added.length + "、删除 " + c.removed.length + "、修改 " + c.changed.length + " 个条目";
-  }
-  out.textContent = text;
+  out.textContent = "已重新加载：版本 " + r.version.slice(0, 12) + "，" + r.counts.categories + " 个类目，用时 " + r.took_ms + " 毫秒。" + (r.changes || "");
   await Promise.all([loadVersion(), loadTree()]);
 }
 
@@ -258,8 +252,7 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   $("token-input").addEventListener("change", loadUnanswered);
   $("admin").addEventListener("submit", (e) => e.preventDefault());
-  $("reload-button").addEventListener("click", () => reload(false));
-  $("reload-confirm").addEventListener("click", () => reload(true));
+  $("reload-button").addEventListener("click", reload);
   $("ask-form").addEventListener("submit", (e) => { e.preventDefault(); ask($("ask-input").value); });
   $("filters").addEventListener("submit", (e) => e.preventDefault());
   for (const id of ["f-individual", "f-live"]) $(id).addEventListener("change", loadTree);
