@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/qualbot/qualbot/knowledge"
 )
@@ -194,7 +193,9 @@ func renderCheck(ck knowledge.Check, haveOther bool) string {
 	c := ck.Category
 	var b lines
 	b.add(fmt.Sprintf(checkHead, c.Title()))
-	if len(ck.Have) > 0 {
+	if len(ck.Have) > 0 && haveOther {
+		b.add(fmt.Sprintf(checkHave, licenceNames(ck.Have)) + checkRest)
+	} else if len(ck.Have) > 0 {
 		b.add(fmt.Sprintf(checkHave, licenceNames(ck.Have)))
 	} else {
 		b.add(fmt.Sprintf(checkHave, checkOther))
@@ -299,143 +300,3 @@ func (b *lines) add(s string) {
 }
 
 func (b lines) String() string { return strings.Join(b, "\n") }
-
-// split cuts text into parts of at most max runes each, numbered
-// "（1/3）". It breaks at line ends where it can, else at the end of a
-// sentence, and only as a last resort inside one; the parts are balanced so
-// the last is not a lone line. Text that fits is returned whole and
-// unnumbered.
-func split(text string, max int) []string {
-	if max <= 0 || utf8.RuneCountInString(text) <= max {
-		return []string{text}
-	}
-	limit := max - utf8.RuneCountInString(fmt.Sprintf(partMark, 99, 99)) - 1
-	if limit < 20 {
-		limit = 20
-	}
-	// Whole lines, unless breaking at sentences saves a part or avoids a
-	// lone short last part.
-	parts := balance(pieces(text, limit, false), limit)
-	if p := balance(pieces(text, limit, true), limit); len(p) < len(parts) ||
-		len(p) == len(parts) && utf8.RuneCountInString(parts[len(parts)-1]) < limit/3 {
-		parts = p
-	}
-	for i := range parts {
-		parts[i] = fmt.Sprintf(partMark, i+1, len(parts)) + "\n" + parts[i]
-	}
-	return parts
-}
-
-// pieces cuts text into lines, and lines into sentences where a line is
-// longer than limit or bySentence is set.
-func pieces(text string, limit int, bySentence bool) []piece {
-	var ps []piece
-	for _, l := range strings.Split(text, "\n") {
-		if strings.TrimSpace(l) == "" {
-			continue
-		}
-		if !bySentence && utf8.RuneCountInString(l) <= limit {
-			ps = append(ps, piece{l, false})
-			continue
-		}
-		for i, sn := range sentences(l, limit) {
-			ps = append(ps, piece{sn, i > 0})
-		}
-	}
-	return ps
-}
-
-// balance packs ps into as few parts as fit in limit, then evens them out:
-// it packs again with the smallest target that needs no more parts.
-func balance(ps []piece, limit int) []string {
-	parts := pack(ps, limit)
-	total := 0
-	for _, p := range ps {
-		total += utf8.RuneCountInString(p.text) + 1
-	}
-	for target := total / len(parts); len(parts) > 1 && target < limit; target += 10 {
-		if p := pack(ps, target); len(p) == len(parts) {
-			return p
-		}
-	}
-	return parts
-}
-
-// A piece is a line, or a sentence of a line that continues the previous piece.
-type piece struct {
-	text string
-	cont bool
-}
-
-// pack joins pieces into parts of at most target runes where it can; a
-// piece longer than target makes a part of its own.
-func pack(ps []piece, target int) []string {
-	var parts []string
-	var cur strings.Builder
-	size := 0
-	for _, p := range ps {
-		n := utf8.RuneCountInString(p.text)
-		sep := 1
-		if p.cont {
-			sep = 0
-		}
-		if size > 0 && size+sep+n > target {
-			parts = append(parts, cur.String())
-			cur.Reset()
-			size = 0
-		}
-		if size > 0 && !p.cont {
-			cur.WriteByte('\n')
-			size++
-		}
-		cur.WriteString(p.text)
-		size += n
-	}
-	if size > 0 {
-		parts = append(parts, cur.String())
-	}
-	return parts
-}
-
-// sentences cuts a line after each sentence end, and cuts a sentence longer
-// than limit after a comma or, failing that, anywhere.
-func sentences(l string, limit int) []string {
-	var out []string
-	rs := []rune(l)
-	start := 0
-	for i, r := range rs {
-		if strings.ContainsRune("。；！？;!?", r) {
-			out = append(out, cutLine(string(rs[start:i+1]), limit)...)
-			start = i + 1
-		}
-	}
-	if start < len(rs) {
-		out = append(out, cutLine(string(rs[start:]), limit)...)
-	}
-	return out
-}
-
-// cutLine cuts a sentence into pieces of at most limit runes, preferring
-// a comma.
-func cutLine(l string, limit int) []string {
-	var out []string
-	for utf8.RuneCountInString(l) > limit {
-		rs := []rune(l)
-		cut := lastIndexAny(rs[:limit], "，、,： ")
-		if cut < limit/3 {
-			cut = limit - 1
-		}
-		out = append(out, string(rs[:cut+1]))
-		l = string(rs[cut+1:])
-	}
-	return append(out, l)
-}
-
-func lastIndexAny(rs []rune, chars string) int {
-	for i := len(rs) - 1; i >= 0; i-- {
-		if strings.ContainsRune(chars, rs[i]) {
-			return i
-		}
-	}
-	return -1
-}

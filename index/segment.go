@@ -94,6 +94,15 @@ func (t *segTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	text := string(input)
 	spans := t.cut.cut(text, make([]span, 0, len(text)/3+1))
 	rv := make(analysis.TokenStream, 0, len(spans))
+	// Tokens are allocated in slabs rather than one by one.
+	slab := make([]analysis.Token, 0, len(spans)+len(spans)/2)
+	token := func(t analysis.Token) *analysis.Token {
+		if len(slab) == cap(slab) {
+			slab = make([]analysis.Token, 0, 64)
+		}
+		slab = append(slab, t)
+		return &slab[len(slab)-1]
+	}
 	pos := 0
 	for _, sp := range spans {
 		w := text[sp.start:sp.end]
@@ -101,7 +110,7 @@ func (t *segTokenizer) Tokenize(input []byte) analysis.TokenStream {
 			continue
 		}
 		pos++
-		rv = append(rv, &analysis.Token{Term: input[sp.start:sp.end:sp.end], Start: sp.start, End: sp.end, Position: pos, Type: tokenType(w)})
+		rv = append(rv, token(analysis.Token{Term: input[sp.start:sp.end:sp.end], Start: sp.start, End: sp.end, Position: pos, Type: tokenType(w)}))
 		if !t.maxWord {
 			continue
 		}
@@ -122,7 +131,7 @@ func (t *segTokenizer) Tokenize(input []byte) analysis.TokenStream {
 					break
 				}
 				if freq > 0 && !splitsASCII(text, i) && !splitsASCII(text, j) {
-					rv = append(rv, &analysis.Token{Term: input[i:j:j], Start: i, End: j, Position: pos, Type: analysis.Ideographic})
+					rv = append(rv, token(analysis.Token{Term: input[i:j:j], Start: i, End: j, Position: pos, Type: analysis.Ideographic}))
 				}
 			}
 			i += size
