@@ -318,7 +318,7 @@ func TestStartupProbe(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	time.Sleep(200 * time.Millisecond) // the memory release after a reload runs in the background
+	time.Sleep(releaseDelay + 500*time.Millisecond) // the memory goes back to the OS once reloads pause
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
 	fmt.Printf("reloads %d %.1f ms/reload %.1f MiB-rss %.1f MiB-peak-rss %.1f MiB-heap\n", n, float64(reload.Microseconds())/1000/float64(n), procStatus("VmRSS:"), peakRSS(), float64(ms.HeapAlloc)/(1<<20))
