@@ -198,20 +198,7 @@ func (a *Answerer) Handle(ctx context.Context, r Replier, m Message) error {
 			a.FollowUps.Delete(key)
 		}
 	}
-	switch rep.Kind {
-	case KindDecline:
-		if res.Ask.Kind == knowledge.AskOtherPlatform {
-			break // nothing for the curators to add
-		}
-		a.Stats.declined(m.Text)
-		if a.Unanswered != nil {
-			if err := a.Unanswered.Record(m, m.Text); err != nil && a.Log != nil {
-				a.Log.WarnContext(ctx, "record unanswered question", "err", err)
-			}
-		}
-	case KindAnswer, KindCheck, KindChoices:
-		a.Stats.answered()
-	}
+	a.Account(ctx, m, rep, res)
 	return Send(ctx, r, rep.Parts)
 }
 

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime/debug"
@@ -64,7 +65,7 @@ func BuildWith(kb *knowledge.Base, par Params) (*Index, error) {
 }
 
 func build(kb *knowledge.Base, mode analysisMode, par Params) (*Index, error) {
-	s, err := newServed(kb, mode, par)
+	s, err := newServed(context.Background(), kb, mode, par)
 	if err != nil {
 		return nil, err
 	}
@@ -75,6 +76,13 @@ func build(kb *knowledge.Base, mode analysisMode, par Params) (*Index, error) {
 // flight finish on the old index, which is closed afterwards. If building
 // fails, the old knowledge base stays in service and the error is returned.
 func (ix *Index) Reload(kb *knowledge.Base) error {
+	return ix.ReloadContext(context.Background(), kb)
+}
+
+// ReloadContext is Reload stopped by ctx: the build runs beside the searches
+// (they go on against the old index), and a cancelled build leaves the old
+// index in service.
+func (ix *Index) ReloadContext(ctx context.Context, kb *knowledge.Base) error {
 	ix.reload.Lock()
 	defer ix.reload.Unlock()
 	ix.mu.RLock()
@@ -83,9 +91,13 @@ func (ix *Index) Reload(kb *knowledge.Base) error {
 	if closed {
 		return ErrClosed
 	}
-	next, err := newServed(kb, ix.mode, ix.par)
+	next, err := newServed(ctx, kb, ix.mode, ix.par)
 	if err != nil {
 		return err
+	}
+	if err := ctx.Err(); err != nil {
+		next.close()
+		return fmt.Errorf("index: reload: %w", err)
 	}
 	ix.mu.Lock()
 	old := ix.cur
@@ -144,7 +156,7 @@ func (s *served) close() error {
 	return err
 }
 
-func newServed(kb *knowledge.Base, mode analysisMode, par Params) (_ *served, err error) {
+func newServed(ctx context.Context, kb *knowledge.Base, mode analysisMode, par Params) (_ *served, err error) {
 	if kb == nil {
 		return nil, errors.New("index: build: nil knowledge base")
 	}
@@ -162,7 +174,7 @@ func newServed(kb *knowledge.Base, mode analysisMode, par Params) (_ *served, er
 	recID := registerRecorder(rec)
 	defer recorders.Delete(recID)
 	defer rec.finish()
-	m, err := newMapping(mode, s.segID, recID)
+	m, err := newMapping(mode, s.segID, recID, stopWords(kb))
 	if err != nil {
 		return nil, fmt.Errorf("index: build: mapping: %w", err)
 	}
@@ -175,6 +187,9 @@ func newServed(kb *knowledge.Base, mode analysisMode, par Params) (_ *served, er
 	var docs []string
 	var fields []map[string]interface{}
 	add := func(id string, h knowledge.Hit, d document) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		s.hits[id] = h
 		names = append(names, d.exact...)
 		for _, n := range d.exact {

@@ -49,7 +49,7 @@ func unregisterSegmenter(id string) { segmenters.Delete(id) }
 
 // Analyzer type names registered with bleve.
 const (
-	zhAnalyzerType = "qualbot_zh"       // gse word segmentation; config: segmenter, max_word, stop
+	zhAnalyzerType = "qualbot_zh"       // gse word segmentation; config: segmenter, max_word, stop (words)
 	zhCJKType      = "qualbot_zh_cjk"   // the fallback: normalised cjk bigrams
 	zhKeywordType  = "qualbot_zh_exact" // the whole normalised text as one term
 )
@@ -73,7 +73,7 @@ func newZhAnalyzer(config map[string]interface{}, _ *registry.Cache) (analysis.A
 		return nil, fmt.Errorf("index: no segmenter %q", id)
 	}
 	maxWord, _ := config["max_word"].(bool)
-	stop, _ := config["stop"].(bool)
+	stop := configWords(config["stop"])
 	return &analysis.DefaultAnalyzer{
 		CharFilters: []analysis.CharFilter{normFilter{}},
 		Tokenizer:   &segTokenizer{dict: v.(*wordDict), cut: newCutter(v.(*wordDict)), maxWord: maxWord, stop: stop},
@@ -87,7 +87,7 @@ type segTokenizer struct {
 	dict    *wordDict
 	cut     *cutter
 	maxWord bool
-	stop    bool
+	stop    map[string]bool // words dropped (questions only)
 }
 
 func (t *segTokenizer) Tokenize(input []byte) analysis.TokenStream {
@@ -106,7 +106,7 @@ func (t *segTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	pos := 0
 	for _, sp := range spans {
 		w := text[sp.start:sp.end]
-		if !hasWordChar(w) || (t.stop && stopWords[w]) {
+		if !hasWordChar(w) || t.stop[w] {
 			continue
 		}
 		pos++

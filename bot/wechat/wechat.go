@@ -73,6 +73,15 @@ const (
 // adapter drop the session and hot-login again.
 const syncFailuresBeforeReconnect = 5
 
+// On a synccheck retcode 1205 ("operate too often") the sends pause for
+// busySendPause send intervals, and polling waits RetryBackoff, doubling
+// with each further 1205 in a row at most busyMaxDoublings-1 times: the bot
+// slows its sends down without going deaf for long.
+const (
+	busySendPause    = 15
+	busyMaxDoublings = 3
+)
+
 // backoffMax caps the wait between retries.
 const backoffMax = time.Minute
 
@@ -154,8 +163,8 @@ type runner struct {
 
 	readyAt atomic.Int64 // unix seconds; messages created earlier are not answered
 	ready   bool         // a session was established once (login goroutine only)
-	seen    *idSet       // incoming MsgIds
-	sentIDs *idSet       // MsgIds of our own sends
+	seen    *bot.SeenIDs // incoming MsgIds
+	sentIDs *bot.SeenIDs // MsgIds of our own sends
 	echoes  *textLog     // texts sent to the file helper
 	send    *sender
 	sess    *session // the current session (Run goroutine only)
@@ -183,8 +192,8 @@ func Run(ctx context.Context, cfg Config, h bot.HandlerFunc) error {
 		h:       h,
 		log:     cfg.Log,
 		store:   newLoginFile(cfg.LoginFile),
-		seen:    newIDSet(10000),
-		sentIDs: newIDSet(2000),
+		seen:    bot.NewSeenIDs(10000),
+		sentIDs: bot.NewSeenIDs(2000),
 		echoes:  newTextLog(10*time.Minute, 200),
 		jobs:    make(chan job, cfg.QueueSize),
 		stop:    make(chan struct{}),
@@ -220,7 +229,7 @@ func Run(ctx context.Context, cfg Config, h bot.HandlerFunc) error {
 	select {
 	case <-done:
 	case <-deadline.Done():
-		r.log.Warn("shutdown: queued replies dropped", "queued", len(r.send.q))
+		r.log.Warn("shutdown: queued replies dropped", "queued", r.send.waiting())
 	}
 	cancelWork()
 	<-done

@@ -14,6 +14,7 @@ import (
 // operator can, sends /reindex, and checks that the admin gets a clear
 // error and the old knowledge base keeps answering.
 func TestReindex_BrokenDirectory(t *testing.T) {
+	t.Parallel()
 	// One bot for every case: a failed reindex leaves it as it was.
 	dir := filepath.Join(t.TempDir(), "kb")
 	copyShipped(t, dir)
@@ -23,6 +24,7 @@ func TestReindex_BrokenDirectory(t *testing.T) {
 		if err := a.Handler(context.Background(), &out, bot.Message{Chat: "me", Owner: true, Text: text}); err != nil {
 			t.Fatalf("%s: %v", text, err)
 		}
+		a.Admin.Wait() // a /reindex replies when it is done
 		return strings.Join(out, "\n")
 	}
 	before := ask("EDI是什么")
