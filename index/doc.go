@@ -1,10 +1,11 @@
 // Package index implements [knowledge.Searcher] with an in-memory bleve index
-// and Chinese analysis. It is the only package that imports bleve and the
-// segmenter; bleve types never leave it. It never imports bot or openwechat.
+// and Chinese analysis. It is the only package that imports bleve; bleve
+// types never leave it. It never imports bot or openwechat.
 //
 // Documents and questions are analysed alike: full-width folding,
-// Traditional→Simplified (OpenCC t2s), lower case, then gse word segmentation
-// over a trimmed general dictionary (dict/) plus the knowledge base's own
+// Traditional→Simplified (a table generated from OpenCC's t2s), lower case,
+// then word segmentation (gse's dictionary cut, reimplemented over a sorted
+// word list) over a trimmed general dictionary (dict/) plus the knowledge base's own
 // words; documents also index the dictionary words inside longer words. A
 // question is first read by the knowledge base's intents rules, once, into
 // a [knowledge.Ask] (intent.go). It additionally loses its boilerplate (the

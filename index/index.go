@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -33,7 +34,8 @@ type Index struct {
 	mu  sync.RWMutex
 	cur *served
 
-	reload sync.Mutex // serialises Reload and Close
+	reload  sync.Mutex  // serialises Reload and Close
+	release *time.Timer // returns memory to the OS after reloads; guarded by reload
 }
 
 // served is one knowledge base and the bleve index built from it.
@@ -105,11 +107,19 @@ func (ix *Index) ReloadContext(ctx context.Context, kb *knowledge.Base) error {
 		return fmt.Errorf("index: reload: close old index: %w", err)
 	}
 	// A build's garbage is several times the index it leaves; without this
-	// the process keeps the peak resident after every reload. In the
-	// background: the new index already serves.
-	go debug.FreeOSMemory()
+	// the process keeps the peak resident after every reload. Once reloads
+	// pause: back to back, each would pay for faulting the memory in again.
+	if ix.release == nil {
+		ix.release = time.AfterFunc(releaseDelay, debug.FreeOSMemory)
+	} else {
+		ix.release.Reset(releaseDelay)
+	}
 	return nil
 }
+
+// releaseDelay is how long after the last reload its memory goes back to the
+// operating system.
+const releaseDelay = time.Second
 
 // Base returns the knowledge base the index currently serves.
 func (ix *Index) Base() *knowledge.Base {
@@ -125,6 +135,9 @@ func (ix *Index) Base() *knowledge.Base {
 func (ix *Index) Close() error {
 	ix.reload.Lock()
 	defer ix.reload.Unlock()
+	if ix.release != nil {
+		ix.release.Stop()
+	}
 	ix.mu.Lock()
 	old := ix.cur
 	ix.cur = nil
