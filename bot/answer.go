@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/qualbot/qualbot/knowledge"
@@ -25,8 +26,13 @@ const (
 	KindCheck ReplyKind = "check"
 	// KindChoices lists several close hits to pick by number.
 	KindChoices ReplyKind = "choices"
-	// KindDecline is the fixed decline: nothing confident was found.
+	// KindDecline is the fixed decline: nothing confident was found, or
+	// the question is out of scope.
 	KindDecline ReplyKind = "decline"
+	// KindClarify asks back: what does the mini-program do?
+	KindClarify ReplyKind = "clarify"
+	// KindDetails sends the rest of the last answer.
+	KindDetails ReplyKind = "details"
 	// KindHelp explains what to ask.
 	KindHelp ReplyKind = "help"
 	// KindThanks answers a thank-you.
@@ -36,10 +42,20 @@ const (
 // A Reply is what the bot says to one message: one or more parts, each sent
 // as its own chat message and each short enough for one phone screen.
 type Reply struct {
-	Kind  ReplyKind
+	Kind ReplyKind
+	// Ask is what the question asked, as the index understood it.
+	Ask knowledge.AskKind
+	// Parts are the messages to send: the lead first.
 	Parts []string
-	// Choices are the hits a KindChoices reply lists, in order.
+	// Details are the rest (the whole card, every note, the source), sent
+	// when the asker replies 「详情」; empty when there is nothing more.
+	Details string
+	// Choices are the hits a number picks from after this reply: the list
+	// of a KindChoices reply, or the hits related to an answer.
 	Choices []knowledge.Hit
+	// Declined reports a question the knowledge base could not answer, for
+	// the curators' log.
+	Declined bool
 	// Traditional reports that the reply was written in Traditional characters.
 	Traditional bool
 }
@@ -124,35 +140,52 @@ func (a *Answerer) Answer(ctx context.Context, question string) (Reply, knowledg
 	if err != nil {
 		return Reply{}, res, fmt.Errorf("bot: answer %q: %w", q, err)
 	}
-	if res.OtherPlatform {
-		return a.finish(Reply{Kind: KindDecline}, replyOtherPlatform, res.Traditional), res, nil
+	a.bridgeAsk(ctx, &res, q)
+	switch res.Ask.Kind {
+	case knowledge.AskHelp:
+		return a.finish(Reply{Kind: KindHelp, Ask: res.Ask.Kind}, helpText(a.Prefix), res.Traditional), res, nil
+	case knowledge.AskThanks:
+		return a.finish(Reply{Kind: KindThanks, Ask: res.Ask.Kind}, replyThanks, res.Traditional), res, nil
 	}
-	// The knowledge base's own lookups read the question as the index did:
-	// folded, and in Simplified characters.
+	c := a.compose(res)
+	rep := a.finish(Reply{Kind: c.kind, Ask: res.Ask.Kind, Choices: c.related, Declined: c.declined}, c.lead, res.Traditional)
+	rep.Details = a.convert(c.details, res.Traditional)
+	return rep, res, nil
+}
+
+// bridgeAsk fills res.Ask from the bot's own reading of the question while
+// the index does not fill it.
+//
+// TEMPORARY (issue 12): once the index fills Result.Ask, delete bridgeAsk
+// with possessed, wantedCategory, askedCategoriesOf and their word lists.
+func (a *Answerer) bridgeAsk(ctx context.Context, res *knowledge.Result, q string) {
+	if res.Base == nil && a.Base != nil {
+		res.Base = a.Base()
+	}
+	if res.Ask.Kind != knowledge.AskLookup {
+		return
+	}
 	norm := res.Normalized
 	if norm == "" {
 		norm = q
 	}
+	if res.OtherPlatform {
+		res.Ask.Kind = knowledge.AskOtherPlatform
+		return
+	}
 	if l := a.askedCategoriesOf(norm); l != nil {
-		return a.finish(Reply{Kind: KindAnswer}, renderLicence(l), res.Traditional), res, nil
+		res.Ask.Kind, res.Ask.Licence = knowledge.AskLicenceCategories, l
+		return
 	}
 	if p := a.possessed(norm); p.ok {
-		if c := a.wantedCategory(ctx, res, p.rest); c != nil {
-			return a.finish(Reply{Kind: KindCheck}, renderCheck(c, p.have, p.said), res.Traditional), res, nil
+		if c := a.wantedCategory(ctx, *res, p.rest); c != nil {
+			res.Ask = knowledge.Ask{Kind: knowledge.AskHave, Category: c, Have: p.have, HaveOther: len(p.have) == 0}
+			return
 		}
 	}
 	if res.Group != "" {
-		if hits := a.groupHits(res.Group); len(hits) > 0 {
-			return a.finish(Reply{Kind: KindChoices, Choices: hits}, renderGroup(res.Group, hits), res.Traditional), res, nil
-		}
+		res.Ask.Kind, res.Ask.Group = knowledge.AskGroup, res.Group
 	}
-	if len(res.Hits) == 0 || res.Decision == knowledge.None || res.Decision == "" {
-		return a.finish(Reply{Kind: KindDecline}, replyDecline, res.Traditional), res, nil
-	}
-	if close := closeHits(res.Hits); res.Decision == knowledge.Ambiguous && len(close) > 1 {
-		return a.finish(Reply{Kind: KindChoices, Choices: close}, renderChoices(close), res.Traditional), res, nil
-	}
-	return a.finish(Reply{Kind: KindAnswer}, renderHit(res.Hits[0]), res.Traditional), res, nil
 }
 
 // closeRatio is how close to the top hit's score a hit must be to be
@@ -185,25 +218,6 @@ const mixedChoices = 3
 // categoryQuestions are the words with which a user asks which categories a
 // licence opens: "有文网文能选哪些类目".
 var categoryQuestions = []string{"哪些类目", "什么类目", "哪个类目", "哪些服务类目", "能选哪些", "可以选哪些", "能做哪些", "可以做哪些", "能申请哪些", "可以申请哪些"}
-
-// groupHits returns every category of a first-level group, in the order of
-// the knowledge base, as hits to choose from.
-func (a *Answerer) groupHits(group string) []knowledge.Hit {
-	if a.Base == nil {
-		return nil
-	}
-	kb := a.Base()
-	if kb == nil {
-		return nil
-	}
-	var hits []knowledge.Hit
-	for _, c := range kb.Categories {
-		if c.Path[0] == group {
-			hits = append(hits, knowledge.Hit{Kind: knowledge.KindCategory, Category: c})
-		}
-	}
-	return hits
-}
 
 // askedCategoriesOf returns the licence whose categories the question asks
 // for, or nil. Naming one licence and asking for categories is answered by
@@ -340,12 +354,17 @@ func isClauseEnd(r rune) bool { return strings.ContainsRune("，,。；;？?！!
 
 // finish converts text to Traditional when asked and splits it into parts.
 func (a *Answerer) finish(r Reply, text string, trad bool) Reply {
-	if trad && a.ToTraditional != nil {
-		text = convertOutsideVerbatim(text, a.ToTraditional)
-		r.Traditional = true
-	}
-	r.Parts = split(text, a.maxRunes())
+	r.Traditional = trad && a.ToTraditional != nil
+	r.Parts = split(a.convert(text, trad), a.maxRunes())
 	return r
+}
+
+// convert converts text to Traditional when trad is set and a converter is.
+func (a *Answerer) convert(text string, trad bool) string {
+	if !trad || a.ToTraditional == nil || text == "" {
+		return text
+	}
+	return convertOutsideVerbatim(text, a.ToTraditional)
 }
 
 // verbatimPattern finds what must reach the user unchanged in a Traditional
@@ -381,24 +400,27 @@ func (a *Answerer) maxRunes() int {
 }
 
 // Handle is the HandlerFunc at the end of the chain. A bare number picks
-// from the list of choices this sender saw last in this chat; anything else
-// is a question for Answer. Declined questions are counted and logged for
-// curators; a failure to log never stops the reply.
+// from the list this sender saw last in this chat (a list of choices, or
+// the hits related to an answer); 「详情」 asks for the rest of the last
+// answer; anything else is a question for Answer. In a group every reply is
+// one message addressed to its asker. Declined questions are counted and
+// logged for curators; a failure to log never stops the reply.
 func (a *Answerer) Handle(ctx context.Context, r Replier, m Message) error {
 	key := followKey(m)
-	if n, ok := choiceNumber(m.Text); ok && a.FollowUps != nil {
-		p, ok := a.FollowUps.Get(key, m.Time)
-		switch {
-		case !ok:
-			noteReply(ctx, KindChoices, nil)
-			return Send(ctx, r, a.finish(Reply{Kind: KindChoices}, replyNoChoices, false).Parts)
-		case n < 1 || n > len(p.Hits):
-			noteReply(ctx, KindChoices, nil)
-			return Send(ctx, r, a.finish(Reply{Kind: KindChoices}, fmt.Sprintf(replyBadChoice, len(p.Hits)), p.Traditional).Parts)
+	if a.FollowUps != nil {
+		if n, ok := choiceNumber(m.Text); ok {
+			return a.pick(ctx, r, m, n)
 		}
-		a.Stats.answered()
-		noteReply(ctx, KindAnswer, p.Hits[n-1:n])
-		return Send(ctx, r, a.finish(Reply{Kind: KindAnswer}, renderHit(p.Hits[n-1]), p.Traditional).Parts)
+		if detailWords[bareText(m.Text)] {
+			p, ok := a.FollowUps.Get(key, m.Time)
+			if !ok || p.Details == "" {
+				noteReply(ctx, KindDetails, nil)
+				return a.send(ctx, r, m, a.finish(Reply{Kind: KindDetails}, replyNoDetails, false).Parts)
+			}
+			a.Stats.answered()
+			noteReply(ctx, KindDetails, nil)
+			return a.send(ctx, r, m, split(p.Details, a.maxRunes()))
+		}
 	}
 	rep, res, err := a.Answer(ctx, m.Text)
 	if err != nil {
@@ -406,27 +428,106 @@ func (a *Answerer) Handle(ctx context.Context, r Replier, m Message) error {
 	}
 	noteReply(ctx, rep.Kind, res.Hits)
 	if a.FollowUps != nil {
-		if rep.Kind == KindChoices {
-			a.FollowUps.Put(key, Pending{Hits: rep.Choices, Traditional: rep.Traditional}, m.Time)
-		} else if rep.Kind != KindHelp && rep.Kind != KindThanks {
+		switch {
+		case len(rep.Choices) > 0 || rep.Details != "":
+			a.FollowUps.Put(key, Pending{Hits: rep.Choices, Details: rep.Details, Traditional: rep.Traditional}, m.Time)
+		case rep.Kind != KindHelp && rep.Kind != KindThanks:
 			a.FollowUps.Delete(key)
 		}
 	}
-	switch rep.Kind {
-	case KindDecline:
-		if res.OtherPlatform {
-			break // nothing for the curators to add
-		}
+	switch {
+	case rep.Declined:
 		a.Stats.declined(m.Text)
 		if a.Unanswered != nil {
 			if err := a.Unanswered.Record(m, m.Text); err != nil && a.Log != nil {
 				a.Log.WarnContext(ctx, "record unanswered question", "err", err)
 			}
 		}
-	case KindAnswer, KindCheck, KindChoices:
+	case rep.Kind == KindAnswer || rep.Kind == KindCheck || rep.Kind == KindChoices:
 		a.Stats.answered()
 	}
-	return Send(ctx, r, rep.Parts)
+	return a.send(ctx, r, m, rep.Parts)
+}
+
+// pick answers a bare number n: the nth hit of the list the sender saw last.
+func (a *Answerer) pick(ctx context.Context, r Replier, m Message, n int) error {
+	key := followKey(m)
+	p, ok := a.FollowUps.Get(key, m.Time)
+	switch {
+	case !ok || len(p.Hits) == 0:
+		noteReply(ctx, KindChoices, nil)
+		return a.send(ctx, r, m, a.finish(Reply{Kind: KindChoices}, replyNoChoices, false).Parts)
+	case n < 1 || n > len(p.Hits):
+		noteReply(ctx, KindChoices, nil)
+		return a.send(ctx, r, m, a.finish(Reply{Kind: KindChoices}, fmt.Sprintf(replyBadChoice, len(p.Hits)), p.Traditional).Parts)
+	}
+	c := composeHit(knowledge.AskLookup, p.Hits[n-1], p.Hits)
+	// The list stays, so the sender can pick another; the details are now
+	// those of the hit picked.
+	a.FollowUps.Put(key, Pending{Hits: p.Hits, Details: a.convert(c.details, p.Traditional), Traditional: p.Traditional}, m.Time)
+	a.Stats.answered()
+	noteReply(ctx, KindAnswer, p.Hits[n-1:n])
+	return a.send(ctx, r, m, a.finish(Reply{Kind: KindAnswer}, c.lead, p.Traditional).Parts)
+}
+
+// send sends the parts of a reply: as they are in a direct message, and in
+// a group as one message that starts with "@asker", cut to one message's
+// length.
+func (a *Answerer) send(ctx context.Context, r Replier, m Message, parts []string) error {
+	if !m.InGroup {
+		return Send(ctx, r, parts)
+	}
+	return Send(ctx, r, []string{groupMessage(m.SenderName, parts)})
+}
+
+// groupMessage joins parts into one group message addressed to nick. The
+// part marks go; text beyond tuning.groupRunes is cut at a line end.
+func groupMessage(nick string, parts []string) string {
+	var b lines
+	for _, p := range parts {
+		for _, l := range strings.Split(p, "\n") {
+			if partMarkPattern.MatchString(l) {
+				continue
+			}
+			b.add(l)
+		}
+	}
+	text := b.String()
+	if runes(text) > tuning.groupRunes {
+		var kept lines
+		for _, l := range b {
+			if runes(kept.String())+runes(l)+runes(replyGroupCut)+1 > tuning.groupRunes {
+				break
+			}
+			kept.add(l)
+		}
+		text = kept.String() + "\n" + replyGroupCut
+	}
+	if n := mentionName(nick); n != "" {
+		text = fmt.Sprintf(groupMention, n) + text
+	}
+	return text
+}
+
+// partMarkPattern matches the line that numbers a part: "（1/3）".
+var partMarkPattern = regexp.MustCompile(`^（\d+/\d+）$`)
+
+// mentionName is a display name fit to follow "@": one line, no control
+// characters, no "@", at most tuning.nickRunes runes.
+func mentionName(nick string) string {
+	rs := []rune(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '@' || unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, nick))
+	return string(rs[:min(len(rs), tuning.nickRunes)])
+}
+
+// bareText is a message without surrounding spaces and closing punctuation,
+// lower-cased: what fixed words are compared with.
+func bareText(text string) string {
+	return strings.ToLower(strings.TrimRight(strings.TrimSpace(text), "!！。.~～ ?？"))
 }
 
 // choiceNumber reports whether text only picks a number: "2", "２", "2.",

@@ -176,9 +176,9 @@ func noteReply(ctx context.Context, k ReplyKind, hits []knowledge.Hit) {
 	}
 	e.Hits = hits
 	switch k {
-	case KindAnswer, KindCheck:
+	case KindAnswer, KindCheck, KindDetails:
 		e.Outcome = OutcomeAnswered
-	case KindChoices:
+	case KindChoices, KindClarify:
 		e.Outcome = OutcomeClarify
 	case KindDecline:
 		e.Outcome = OutcomeDeclined

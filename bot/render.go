@@ -29,7 +29,8 @@ func renderHit(h knowledge.Hit) string {
 }
 
 // renderCategory leads with 【一级-二级】, then who may apply, every
-// requirement group, the notes, live streaming, and the source with its date.
+// requirement group, the notes and live streaming. Its source is the
+// official table, cited by [citation].
 func renderCategory(c *knowledge.Category) string {
 	var b lines
 	b.add(fmt.Sprintf(titleMark, c.Title()))
@@ -62,9 +63,6 @@ func renderCategory(c *knowledge.Category) string {
 		b.add(catLiveYes)
 	} else {
 		b.add(catLiveNo)
-	}
-	if s, ok := newestSource(c.Sources); ok {
-		b.add(fmt.Sprintf(catSource, s.Where(), sourceDate(s.Date, s.Accessed)))
 	}
 	return b.String()
 }
@@ -101,7 +99,8 @@ func writeGroup(b *lines, g knowledge.Group, also bool) {
 }
 
 // renderLicence says what a licence is, who issues it, and which categories
-// need it; the categories come before the prose, so they are on the first screen.
+// need it; the categories come before the prose, so they are on the first
+// screen. Its source is cited by [licenceDetails].
 func renderLicence(l *knowledge.Licence) string {
 	var b lines
 	b.add(l.Name)
@@ -122,9 +121,6 @@ func renderLicence(l *knowledge.Licence) string {
 		b.add(fmt.Sprintf(licCategoriesN, n, categoryTitles(l.Categories[:maxListed])))
 	}
 	b.add(strings.TrimSpace(l.About))
-	if s, ok := newestSource(l.Sources); ok {
-		b.add(fmt.Sprintf(licSource, s.Where(), sourceDate(s.Date, s.Accessed)))
-	}
 	return b.String()
 }
 
@@ -136,7 +132,7 @@ func renderTopic(t *knowledge.Topic) string {
 		b.add(strings.TrimSpace(p))
 	}
 	if s, ok := newestSource(t.Sources); ok {
-		b.add(fmt.Sprintf(topicSource, s.Where(), sourceDate(s.Date, s.Accessed)))
+		b.add(fmt.Sprintf(topicSource, readerSource(s), sourceDate(s.Date, s.Accessed)))
 	}
 	return b.String()
 }
@@ -162,20 +158,25 @@ func renderGroup(group string, hits []knowledge.Hit) string {
 	return b.String()
 }
 
-// renderCheck compares the licences a user has with what category c needs.
-// said is the user's own words for what they have, shown when they name no
-// licence the knowledge base knows.
-func renderCheck(c *knowledge.Category, have []*knowledge.Licence, said string) string {
-	var b lines
-	b.add(fmt.Sprintf(checkHead, c.Title()))
-	if len(have) > 0 {
-		b.add(fmt.Sprintf(checkHave, licenceNames(have)))
-	} else {
-		b.add(fmt.Sprintf(checkHave, said))
-	}
+// A check is what a user holds of a category's requirements and what is
+// still missing.
+type check struct {
+	// held are the user's licences that some requirement names.
+	held []*knowledge.Licence
+	// missing are lines for what is still to provide: bullets, or a
+	// "以下N项任选K项" head with numbered items.
+	missing lines
+	// materials are items that no licence satisfies and that are still
+	// needed: contracts, rules, a second part of a held item.
+	materials []string
+	// extra are the licences the user has that no requirement names.
+	extra []*knowledge.Licence
+}
+
+// checkOf compares the licences a user has with what category c needs.
+func checkOf(c *knowledge.Category, have []*knowledge.Licence) check {
+	var ck check
 	used := map[*knowledge.Licence]bool{}
-	var missing lines
-	var materials []string
 	for _, g := range c.Requirements {
 		var open, heldItems []knowledge.Item
 		for _, it := range g.Items {
@@ -194,7 +195,7 @@ func renderCheck(c *knowledge.Category, have []*knowledge.Licence, said string) 
 		// still needs the rest.
 		for _, it := range heldItems[:min(held, need)] {
 			if compound(it.Text) {
-				materials = append(materials, strings.TrimSpace(it.Text))
+				ck.materials = append(ck.materials, strings.TrimSpace(it.Text))
 			}
 		}
 		if held >= need {
@@ -203,9 +204,9 @@ func renderCheck(c *knowledge.Category, have []*knowledge.Licence, said string) 
 		if need == len(g.Items) {
 			for _, it := range open {
 				if it.Material {
-					materials = append(materials, strings.TrimSpace(it.Text))
+					ck.materials = append(ck.materials, strings.TrimSpace(it.Text))
 				} else {
-					missing.add("· " + strings.TrimSpace(it.Text))
+					ck.missing.add("· " + strings.TrimSpace(it.Text))
 				}
 			}
 			continue
@@ -214,42 +215,52 @@ func renderCheck(c *knowledge.Category, have []*knowledge.Licence, said string) 
 		if held > 0 {
 			head += fmt.Sprintf(checkPickHave, held)
 		}
-		missing.add(head)
+		ck.missing.add(head)
 		for i, it := range open {
-			missing.add(fmt.Sprintf("%d. %s", i+1, strings.TrimSpace(it.Text)))
+			ck.missing.add(fmt.Sprintf("%d. %s", i+1, strings.TrimSpace(it.Text)))
 		}
+	}
+	for _, l := range have {
+		if used[l] {
+			ck.held = append(ck.held, l)
+		} else {
+			ck.extra = append(ck.extra, l)
+		}
+	}
+	return ck
+}
+
+// renderCheck compares the licences a user has with what category c needs,
+// in full. A user who named nothing the knowledge base knows as a licence
+// (have is empty) is told so without repeating their words.
+func renderCheck(c *knowledge.Category, have []*knowledge.Licence) string {
+	ck := checkOf(c, have)
+	var b lines
+	b.add(fmt.Sprintf(checkHead, c.Title()))
+	if len(have) > 0 {
+		b.add(fmt.Sprintf(checkHave, licenceNames(have)))
+	} else {
+		b.add(checkHaveOther)
 	}
 	switch {
 	case c.Unknown:
 		b.add(catUnknown)
 	case len(c.Requirements) == 0:
 		b.add(catNoRequirement)
-	case len(missing) > 0:
+	case len(ck.missing) > 0:
 		b.add(checkMissing)
-		b = append(b, missing...)
+		b = append(b, ck.missing...)
 	default:
 		b.add(checkDone)
 	}
-	if len(materials) > 0 {
+	if len(ck.materials) > 0 {
 		b.add(checkMaterials)
-		for _, m := range materials {
+		for _, m := range ck.materials {
 			b.add("· " + m)
 		}
 	}
-	var extra []*knowledge.Licence
-	for _, l := range have {
-		if !used[l] {
-			extra = append(extra, l)
-		}
-	}
-	switch {
-	case len(extra) > 0:
-		b.add(fmt.Sprintf(checkNotNeeded, licenceNames(extra)))
-	case len(have) == 0:
-		b.add(fmt.Sprintf(checkNotNeeded, fmt.Sprintf(quoteMark, said)))
-	}
-	if s, ok := newestSource(c.Sources); ok {
-		b.add(fmt.Sprintf(catSource, s.Where(), sourceDate(s.Date, s.Accessed)))
+	if len(ck.extra) > 0 {
+		b.add(fmt.Sprintf(checkNotNeeded, licenceNames(ck.extra)))
 	}
 	return b.String()
 }
@@ -335,6 +346,19 @@ func newestSource(ss []knowledge.Source) (knowledge.Source, bool) {
 		}
 	}
 	return best, true
+}
+
+// readerSource names a source for a reader: its title, which says whose
+// page it is, else its URL, else the seed document. The URL a fact was
+// copied from stays in the knowledge base.
+func readerSource(s knowledge.Source) string {
+	switch {
+	case s.Title != "":
+		return s.Title
+	case s.URL != "":
+		return s.URL
+	}
+	return s.Seed
 }
 
 // lines builds a reply line by line, skipping empty lines.
