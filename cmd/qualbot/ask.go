@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/qualbot/qualbot/bot"
 	"github.com/qualbot/qualbot/knowledge"
@@ -17,11 +18,21 @@ import (
 
 // askResult is one line of `qualbot ask --json`.
 type askResult struct {
-	Query    string   `json:"query"`
-	Answered bool     `json:"answered"`
-	Clarify  bool     `json:"clarify"`
-	Hits     []askHit `json:"hits"`
-	Reply    string   `json:"reply"`
+	Query    string `json:"query"`
+	Answered bool   `json:"answered"`
+	Clarify  bool   `json:"clarify"`
+	// Kind is what the question asked (knowledge.AskKind; "" is a plain lookup).
+	Kind knowledge.AskKind `json:"kind"`
+	// Reply is the kind of reply: answer, check, choices, clarify, decline, help, thanks.
+	ReplyKind bot.ReplyKind `json:"reply_kind"`
+	Hits      []askHit      `json:"hits"`
+	Reply     string        `json:"reply"`
+	// Parts is how many messages the reply is in a direct message.
+	Parts int `json:"parts"`
+	// FirstChars is the length of the first message in characters (runes).
+	FirstChars int `json:"first_chars"`
+	// Details is what 「详情」 sends next; empty when there is nothing more.
+	Details string `json:"details,omitempty"`
 }
 
 type askHit struct {
@@ -82,11 +93,16 @@ func cmdAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 			}
 		}
 		out := askResult{
-			Query:    q,
-			Answered: rep.Kind == bot.KindAnswer || rep.Kind == bot.KindCheck,
-			Clarify:  rep.Kind == bot.KindChoices,
-			Hits:     []askHit{},
-			Reply:    rep.Text(),
+			Query:      q,
+			Answered:   rep.Kind == bot.KindAnswer || rep.Kind == bot.KindCheck,
+			Clarify:    rep.Kind == bot.KindChoices,
+			Kind:       rep.Ask,
+			ReplyKind:  rep.Kind,
+			Hits:       []askHit{},
+			Reply:      rep.Text(),
+			Parts:      len(rep.Parts),
+			FirstChars: utf8.RuneCountInString(rep.Parts[0]),
+			Details:    rep.Details,
 		}
 		for i, h := range res.Hits {
 			if i == *top {
