@@ -104,10 +104,40 @@ func (a *Answerer) compose(res knowledge.Result) composed {
 		}
 		return composed{kind: KindDecline, lead: replyDecline, declined: true}
 	}
-	if close := closeHits(res.Hits); res.Decision == knowledge.Ambiguous && len(close) > 1 {
+	hits := collapse(res.Hits)
+	if close := closeHits(hits); res.Decision == knowledge.Ambiguous && len(close) > 1 {
 		return composed{kind: KindChoices, lead: renderChoices(close), related: close}
 	}
-	return composeHit(ask.Kind, res.Hits[0], res.Hits)
+	return composeHit(ask.Kind, hits[0], hits)
+}
+
+// collapse keeps one of the hits that stand for one topic (the topic and
+// its FAQs): they are one answer, not rival ones. It keeps the place of the
+// first and prefers an FAQ, the more direct answer, to the topic.
+func collapse(hits []knowledge.Hit) []knowledge.Hit {
+	at := map[*knowledge.Topic]int{}
+	var out []knowledge.Hit
+	for _, h := range hits {
+		t := h.Topic
+		if h.FAQ != nil {
+			t = h.FAQ.Topic
+		}
+		if t == nil {
+			out = append(out, h)
+			continue
+		}
+		i, ok := at[t]
+		if !ok {
+			at[t] = len(out)
+			out = append(out, h)
+			continue
+		}
+		if h.FAQ != nil && out[i].Kind == knowledge.KindTopic {
+			h.Score = out[i].Score
+			out[i] = h
+		}
+	}
+	return out
 }
 
 // composeHit answers with one hit, as the ask kind wants it.
@@ -121,9 +151,43 @@ func composeHit(kind knowledge.AskKind, h knowledge.Hit, related []knowledge.Hit
 		}
 		return composeLicence(h.Licence, related)
 	case knowledge.KindTopic:
+		if q := h.Topic.Answering(kind); q != nil {
+			return composeFAQ(q, related)
+		}
 		return composeTopic(h.Topic, related)
+	case knowledge.KindFAQ:
+		// A phrasing of another question about the same topic matched
+		// better than the one of the kind asked: answer the kind asked.
+		if t := h.FAQ.Topic; t != nil && h.FAQ.Ask != kind {
+			if q := t.Answering(kind); q != nil && q.Ask == kind {
+				return composeFAQ(q, related)
+			}
+		}
+		return composeFAQ(h.FAQ, related)
 	}
 	return composed{kind: KindDecline, lead: replyDecline, declined: true}
+}
+
+// composeFAQ answers with an FAQ's short answer; its topic, its sources and
+// the categories it concerns are the details.
+func composeFAQ(q *knowledge.FAQ, hits []knowledge.Hit) composed {
+	related := slices.Clone(hits)
+	for _, c := range q.Categories {
+		if !slices.ContainsFunc(related, func(h knowledge.Hit) bool { return h.Category == c }) {
+			related = append(related, knowledge.Hit{Kind: knowledge.KindCategory, Category: c})
+		}
+	}
+	var d lines
+	if q.Topic != nil {
+		d.add(renderTopic(q.Topic))
+	} else {
+		d.add(q.Answer)
+		if s, ok := newestSource(q.Sources); ok {
+			d.add(fmt.Sprintf(topicSource, readerSource(s), sourceDate(s.Date, s.Accessed)))
+		}
+	}
+	d.add(relatedList(related, q))
+	return composed{kind: KindAnswer, lead: withHint(q.Answer), details: d.String(), related: related}
 }
 
 // composeCategory answers about one category: whether an individual may
@@ -383,6 +447,8 @@ func gist(h knowledge.Hit) string {
 		return firstSentence(h.Licence.About, tuning.gistRunes)
 	case knowledge.KindTopic:
 		return firstSentence(h.Topic.Body, tuning.gistRunes)
+	case knowledge.KindFAQ:
+		return firstSentence(h.FAQ.Answer, tuning.gistRunes)
 	}
 	return ""
 }
@@ -459,7 +525,11 @@ func composeNotice(n *knowledge.Notice, res knowledge.Result) (composed, bool) {
 func relatedList(hits []knowledge.Hit, self any) string {
 	var b lines
 	for i, h := range hits {
-		if h.Category != nil && h.Category == self || h.Licence != nil && h.Licence == self || h.Topic != nil && h.Topic == self {
+		if h.Category != nil && h.Category == self || h.Licence != nil && h.Licence == self || h.Topic != nil && h.Topic == self || h.FAQ != nil && h.FAQ == self {
+			continue
+		}
+		// An FAQ and its topic are one answer.
+		if q, ok := self.(*knowledge.FAQ); ok && (h.Topic != nil && h.Topic == q.Topic || h.FAQ != nil && h.FAQ.Topic != nil && h.FAQ.Topic == q.Topic) {
 			continue
 		}
 		if c, ok := self.(*knowledge.Category); ok && h.Licence != nil && requires(c, h.Licence) {

@@ -24,6 +24,11 @@ func renderHit(h knowledge.Hit) string {
 		return renderLicence(h.Licence)
 	case knowledge.KindTopic:
 		return renderTopic(h.Topic)
+	case knowledge.KindFAQ:
+		if h.FAQ.Topic != nil {
+			return h.FAQ.Answer + "\n" + renderTopic(h.FAQ.Topic)
+		}
+		return h.FAQ.Answer
 	}
 	return ""
 }

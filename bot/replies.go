@@ -43,6 +43,7 @@ var kindLabel = map[string]string{
 	"category": "类目",
 	"licence":  "资质",
 	"topic":    "流程",
+	"faq":      "问答",
 }
 
 // Category answers.

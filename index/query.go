@@ -36,6 +36,7 @@ const (
 var kindWeight = map[knowledge.Kind]float64{
 	knowledge.KindCategory: 1,
 	knowledge.KindTopic:    1,
+	knowledge.KindFAQ:      1,
 	knowledge.KindLicence:  0.3,
 }
 
@@ -310,7 +311,7 @@ func (ix *Index) search(ctx context.Context, question string, n int) (knowledge.
 			continue
 		}
 		hit.Score = h.Score * kindWeight[hit.Kind]
-		if p.process && hit.Kind == knowledge.KindTopic {
+		if p.process && (hit.Kind == knowledge.KindTopic || hit.Kind == knowledge.KindFAQ) {
 			hit.Score *= processBoost
 		}
 		hits = append(hits, scored{id: h.ID, hit: hit})
