@@ -280,7 +280,7 @@ func TestLoad_Errors(t *testing.T) {
 		t.Fatalf("Load(testdata/bad) = %v, %v; want nil and errors", kb, err)
 	}
 	want := []string{
-		`1-categories.yaml:2: unknown key "catgories" in the file (want one of categories, licences, topics, synonyms, words)`,
+		`1-categories.yaml:2: unknown key "catgories" in the file (want one of categories, licences, topics, faq, synonyms, words)`,
 		`1-categories.yaml:5: unknown key "aliasses" in category (want one of path, aliases, keywords, description, subjects, live_streaming, requirements, notes, unknown, sources)`,
 		`1-categories.yaml:6: category 社交/直播: unknown subject "公司" (want 个人, 企业, 政府, 媒体 or 其他组织)`,
 		`1-categories.yaml:11: duplicate category 社交/直播 (first defined at 1-categories.yaml:4)`,
