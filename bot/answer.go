@@ -204,11 +204,19 @@ func closeHits(hits []knowledge.Hit) []knowledge.Hit {
 		}
 	}
 	for _, h := range hits[:min(len(hits), mixedChoices)] {
-		if !slices.ContainsFunc(out, func(c knowledge.Hit) bool { return c.Kind == h.Kind }) {
+		if !slices.ContainsFunc(out, func(c knowledge.Hit) bool { return mixKind(c) == mixKind(h) }) {
 			out = append(out, h)
 		}
 	}
 	return out
+}
+
+// mixKind is the kind a list of choices mixes: an FAQ counts as a topic.
+func mixKind(h knowledge.Hit) knowledge.Kind {
+	if h.Kind == knowledge.KindFAQ {
+		return knowledge.KindTopic
+	}
+	return h.Kind
 }
 
 // mixedChoices is how many of the first hits may add a kind to a list of

@@ -158,7 +158,7 @@ func composeHit(kind knowledge.AskKind, h knowledge.Hit, related []knowledge.Hit
 	case knowledge.KindFAQ:
 		// A phrasing of another question about the same topic matched
 		// better than the one of the kind asked: answer the kind asked.
-		if t := h.FAQ.Topic; t != nil && h.FAQ.Ask != kind {
+		if t := h.FAQ.Topic; t != nil && kind != knowledge.AskLookup && h.FAQ.Ask != kind {
 			if q := t.Answering(kind); q != nil && q.Ask == kind {
 				return composeFAQ(q, related)
 			}

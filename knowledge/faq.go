@@ -138,21 +138,10 @@ func (l *loader) resolveFAQs() {
 			}
 		}
 	}
-	for _, t := range l.base.Topics {
-		general := 0
-		for _, q := range t.FAQs {
-			if q.Ask == AskLookup {
-				general++
-			}
-		}
-		if general > 1 {
-			l.errorf(t.Pos.File, t.Pos.Line, "topic %s has %d general FAQs (no ask:); give all but one an ask kind", t.ID, general)
-		}
-	}
 }
 
-// Answering returns the FAQ of t that answers a question of kind k, else
-// its general FAQ, else nil.
+// Answering returns the first FAQ of t that answers a question of kind k,
+// else its first general FAQ (no ask kind), else nil.
 func (t *Topic) Answering(k AskKind) *FAQ {
 	var general *FAQ
 	for _, q := range t.FAQs {
