@@ -141,7 +141,7 @@ func (l *loader) resolveFAQs() {
 }
 
 // Answering returns the first FAQ of t that answers a question of kind k,
-// else its first general FAQ (no ask kind), else nil.
+// else its first general FAQ (no ask kind), else its first FAQ, else nil.
 func (t *Topic) Answering(k AskKind) *FAQ {
 	var general *FAQ
 	for _, q := range t.FAQs {
@@ -151,6 +151,9 @@ func (t *Topic) Answering(k AskKind) *FAQ {
 		if q.Ask == AskLookup && general == nil {
 			general = q
 		}
+	}
+	if general == nil && len(t.FAQs) > 0 {
+		return t.FAQs[0]
 	}
 	return general
 }

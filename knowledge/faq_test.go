@@ -76,6 +76,9 @@ func TestLoad_FAQ(t *testing.T) {
 	if len(long.Sources) != 1 || long.Sources[0].URL != "https://example.org" {
 		t.Errorf("an FAQ's own sources: %v", long.Sources)
 	}
+	if got := (&knowledge.Topic{FAQs: []*knowledge.FAQ{long}}).Answering(knowledge.AskHow); got != long {
+		t.Errorf("Answering() of a topic without a general FAQ = %v, want its first", got)
+	}
 	for _, test := range []struct {
 		kind knowledge.AskKind
 		want *knowledge.FAQ
