@@ -373,27 +373,53 @@ func composeLicence(l *knowledge.Licence, related []knowledge.Hit) composed {
 func composeLicenceCategories(l *knowledge.Licence, related []knowledge.Hit) composed {
 	lead := usedBy(l, tuning.leadRunes-runes(replyMore)-1)
 	if len(l.Categories) > 0 {
-		lead = l.Name + lead
+		lead = l.Name + "：" + lead
 	}
 	return composed{kind: KindAnswer, lead: withHint(lead), details: licenceDetails(l, related), related: related}
 }
 
-// usedBy names the categories that need l, as many as fit in budget.
+// usedBy names the categories that need l, as many as fit in budget:
+// first those that cannot do without it, then those where it is one
+// choice of several.
 func usedBy(l *knowledge.Licence, budget int) string {
-	if len(l.Categories) == 0 {
+	var required, optional []string
+	for _, u := range l.Uses() {
+		if u.Required() {
+			required = append(required, u.Category.Title())
+		} else {
+			optional = append(optional, u.Category.Title())
+		}
+	}
+	if len(required) == 0 && len(optional) == 0 {
 		return licNoCategories
 	}
-	head := fmt.Sprintf(leadUsedBy, len(l.Categories))
-	var names []string
-	size := runes(head)
-	for _, c := range l.Categories {
-		if size+runes(c.Title())+2+runes(leadUsedByMore) > budget {
-			return head + strings.Join(names, separator) + leadUsedByMore
+	var b lines
+	for _, list := range []struct {
+		names []string
+		head  string
+	}{{required, leadUsedBy}, {optional, leadUsedByOption}} {
+		if len(list.names) == 0 {
+			continue
 		}
-		names = append(names, c.Title())
-		size += runes(c.Title()) + 1
+		head := fmt.Sprintf(list.head, len(list.names))
+		left := budget - runes(b.String()) - 1
+		if runes(head)+runes(leadUsedByMore) > left {
+			break
+		}
+		var names []string
+		size := runes(head)
+		end := "。"
+		for _, n := range list.names {
+			if size+runes(n)+1+runes(leadUsedByMore) > left {
+				end = leadUsedByMore
+				break
+			}
+			names = append(names, n)
+			size += runes(n) + 1
+		}
+		b.add(head + strings.Join(names, separator) + end)
 	}
-	return head + strings.Join(names, separator) + "。"
+	return b.String()
 }
 
 // licenceDetails is the licence's card with every category that needs it.

@@ -94,7 +94,7 @@ func TestCompose(t *testing.T) {
 			name: "which categories a licence opens",
 			res:  knowledge.Result{Ask: knowledge.Ask{Kind: knowledge.AskLicenceCategories, Licence: lic("《网络文化经营许可证》")}},
 			kind: KindAnswer,
-			want: []string{"《网络文化经营许可证》需要它的类目有", "文娱-音乐"},
+			want: []string{"《网络文化经营许可证》：必须用它的类目有1个：文娱-动漫。\n它是可选资质之一的类目有", "文娱-音乐"},
 		},
 		{
 			name: "what the user has and what is missing",

@@ -117,16 +117,42 @@ func renderLicence(l *knowledge.Licence) string {
 	} else {
 		b.add(licIssuerNone)
 	}
-	switch n := len(l.Categories); {
-	case n == 0:
-		b.add(licNoCategories)
-	case n <= maxListed:
-		b.add(fmt.Sprintf(licCategories, n, categoryTitles(l.Categories)))
-	default:
-		b.add(fmt.Sprintf(licCategoriesN, n, categoryTitles(l.Categories[:maxListed])))
-	}
+	addUses(&b, l)
 	b.add(strings.TrimSpace(l.About))
 	return b.String()
+}
+
+// addUses says which categories need l, derived from their requirement
+// groups: first those that cannot do without it, then those where it is
+// one choice of several ("N选1之一"), each list cut at maxListed.
+func addUses(b *lines, l *knowledge.Licence) {
+	var required, optional []string
+	for _, u := range l.Uses() {
+		switch {
+		case u.Required():
+			required = append(required, u.Category.Title())
+		case u.Pick > 1 && u.Pick < u.Of:
+			optional = append(optional, fmt.Sprintf(licOptionPick, u.Category.Title(), u.Of, u.Pick))
+		default:
+			optional = append(optional, fmt.Sprintf(licOptionOne, u.Category.Title(), u.Choices()))
+		}
+	}
+	if len(required) == 0 && len(optional) == 0 {
+		b.add(licNoCategories)
+		return
+	}
+	for _, list := range []struct {
+		names       []string
+		all, capped string
+	}{{required, licCategories, licCategoriesN}, {optional, licOptions, licOptionsN}} {
+		switch n := len(list.names); {
+		case n == 0:
+		case n <= maxListed:
+			b.add(fmt.Sprintf(list.all, n, strings.Join(list.names, separator)))
+		default:
+			b.add(fmt.Sprintf(list.capped, n, strings.Join(list.names[:maxListed], separator)))
+		}
+	}
 }
 
 // renderTopic writes a topic's steps and timings.

@@ -89,22 +89,38 @@ func TestRenderCategory(t *testing.T) {
 }
 
 func TestRenderLicence(t *testing.T) {
+	// needs makes a category whose one group, of the given pick, names l in its first item.
+	needs := func(l *knowledge.Licence, path []string, pick int, first string, others ...string) *knowledge.Category {
+		g := knowledge.Group{Pick: pick, Items: []knowledge.Item{{Text: first, Licences: []*knowledge.Licence{l}}}}
+		for _, o := range others {
+			g.Items = append(g.Items, knowledge.Item{Text: o, Material: true})
+		}
+		c := &knowledge.Category{Path: path, Requirements: []knowledge.Group{g}}
+		l.Categories = append(l.Categories, c)
+		return c
+	}
 	many := &knowledge.Licence{Name: "《营业执照》", Short: []string{"a", "b", "c", "d", "e", "f", "g"}}
 	for i := range 12 {
-		many.Categories = append(many.Categories, &knowledge.Category{Path: []string{"类", string(rune('A' + i))}})
+		needs(many, []string{"类", string(rune('A' + i))}, 0, "《营业执照》")
 	}
-	av := *licAV
-	av.Categories = []*knowledge.Category{live}
-	av.Sources = src
+	av := &knowledge.Licence{Name: licAV.Name, Short: licAV.Short, Issuer: licAV.Issuer, About: licAV.About, Sources: src}
+	needs(av, []string{"社交", "直播答题"}, 0, av.Name)
+	needs(av, []string{"社交", "直播"}, 1, av.Name, "备案", "说明函")
+	alt := &knowledge.Licence{Name: "《互联网药品信息服务资格证书》"}
+	other := &knowledge.Licence{Name: "《药品、医疗器械互联网信息服务备案凭证》"}
+	c := needs(alt, []string{"医疗服务", "医疗器械自营"}, 0, "《互联网药品信息服务资格证书》或《药品、医疗器械互联网信息服务备案凭证》")
+	c.Requirements[0].Items[0].Licences = append(c.Requirements[0].Items[0].Licences, other)
+	needs(alt, []string{"类", "三选二"}, 2, alt.Name, "x", "y")
 	for _, test := range []struct {
 		name string
 		l    *knowledge.Licence
 		want []string
 		not  []string
 	}{
-		{"reverse lookup", &av, []string{"《信息网络传播视听节目许可证》\n简称：视听许可证\n发证机关：国家广播电视总局\n需要它的类目（1个）：社交-直播\n通过互联网"}, []string{"来源"}},
+		{"reverse lookup", av, []string{"《信息网络传播视听节目许可证》\n简称：视听许可证\n发证机关：国家广播电视总局\n需要它的类目（1个）：社交-直播答题\n可用它的类目（1个，它是几种可选资质之一）：社交-直播（3选1之一）\n通过互联网"}, []string{"来源"}},
+		{"an alternative in the item, and a pick of two", alt, []string{"可用它的类目（2个，它是几种可选资质之一）：医疗服务-医疗器械自营（2选1之一）、类-三选二（3选2之一）"}, []string{"需要它的类目"}},
 		{"no issuer, no category", licReg, []string{licIssuerNone, licNoCategories}, []string{"简称"}},
-		{"long lists are cut", many, []string{"简称：a、b、c、d、e、f\n", "需要它的类目（12个）：类-A、", "类-J等，发送类目名称可查看详情。"}, []string{"、g", "类-K"}},
+		{"long lists are cut", many, []string{"简称：a、b、c、d、e、f\n", "需要它的类目（12个）：类-A、", "类-J等，发送类目名称可查看详情。"}, []string{"、g", "类-K", "可用它的类目"}},
 	} {
 		t.Run(test.name, func(t *testing.T) {
 			got := renderLicence(test.l)

@@ -73,6 +73,10 @@ const (
 	licIssuerNone   = "发证机关：暂未收录。"
 	licCategories   = "需要它的类目（%d个）：%s"
 	licCategoriesN  = "需要它的类目（%d个）：%s等，发送类目名称可查看详情。"
+	licOptions      = "可用它的类目（%d个，它是几种可选资质之一）：%s"
+	licOptionsN     = "可用它的类目（%d个，它是几种可选资质之一）：%s等，发送类目名称可查看详情。"
+	licOptionOne    = "%s（%d选1之一）"
+	licOptionPick   = "%s（%d选%d之一）"
 	licNoCategories = "目前收录的类目都不要求这项资质。"
 	licSource       = "来源：%s（%s）。"
 )
@@ -104,7 +108,7 @@ const (
 	replyMore      = "回复「详情」看完整内容和来源。"
 	replyNoDetails = "没有可展开的详情（只保留几分钟），请重新提问。"
 	// replyGroupCut ends details cut to fit one group message.
-	replyGroupCut = "……（完整内容请私聊我：问同样的问题，再回复「详情」）"
+	replyGroupCut = "……（完整内容请私聊我：问同样的问题后回复「详情」）"
 	// groupMention addresses a group reply to its asker, the way WeChat
 	// writes a mention: "@昵称" and a four-per-em space.
 	groupMention = "@%s "
@@ -131,9 +135,10 @@ const (
 	// itemSeparator joins the items of one requirement group on one line.
 	itemSeparator = "；"
 
-	leadShort      = "（%s）"
-	leadUsedBy     = "需要它的类目有%d个："
-	leadUsedByMore = "等。"
+	leadShort        = "（%s）"
+	leadUsedBy       = "必须用它的类目有%d个："
+	leadUsedByOption = "它是可选资质之一的类目有%d个："
+	leadUsedByMore   = "等。"
 
 	leadDifference = "区别："
 	leadGist       = "· %s：%s"

@@ -1,11 +1,15 @@
 package index
 
 import (
+	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/registry"
 )
 
 // vocab records which terms each document contains, so that a search can
@@ -24,20 +28,24 @@ func newVocab() *vocab {
 	return &vocab{ids: make(map[string]int32), docs: make(map[string][]int32)}
 }
 
-// add records the terms analyzer finds in the texts of document id.
-func (v *vocab) add(id string, analyzer analysis.Analyzer, texts ...string) {
+// intern returns the id of term, adding it if it is new.
+func (v *vocab) intern(term []byte) int32 {
+	tid, ok := v.ids[string(term)]
+	if !ok {
+		tid = int32(len(v.df))
+		v.ids[string(term)] = tid
+		v.terms = append(v.terms, string(term))
+		v.df = append(v.df, 0)
+	}
+	return tid
+}
+
+// add records the terms of document id: the ids of what each of its
+// texts was analysed into (see termRecorder).
+func (v *vocab) add(id string, texts ...[]int32) {
 	var ts []int32
-	for _, text := range texts {
-		for _, t := range analyzer.Analyze([]byte(text)) {
-			tid, ok := v.ids[string(t.Term)]
-			if !ok {
-				tid = int32(len(v.df))
-				v.ids[string(t.Term)] = tid
-				v.terms = append(v.terms, string(t.Term))
-				v.df = append(v.df, 0)
-			}
-			ts = append(ts, tid)
-		}
+	for _, t := range texts {
+		ts = append(ts, t...)
 	}
 	slices.Sort(ts)
 	ts = slices.Compact(ts)
@@ -104,4 +112,90 @@ func (v *vocab) has(doc []int32, term string) bool {
 	}
 	_, found := slices.BinarySearch(doc, tid)
 	return found
+}
+
+// A termRecorder keeps the terms the index analyzer produces while bleve
+// indexes a batch, by the text analysed, so that the vocabulary comes from
+// the one analysis bleve does instead of a second pass. Analysis runs on
+// bleve's worker goroutines, hence the lock.
+type termRecorder struct {
+	mu    sync.Mutex
+	v     *vocab
+	texts map[string][]int32 // text analysed → its term ids
+}
+
+func (r *termRecorder) record(input []byte, ts analysis.TokenStream) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.texts == nil {
+		return // finished
+	}
+	if _, ok := r.texts[string(input)]; ok {
+		return
+	}
+	ids := make([]int32, len(ts))
+	for i, t := range ts {
+		ids[i] = r.v.intern(t.Term)
+	}
+	r.texts[string(input)] = ids
+}
+
+// terms returns the term ids recorded for text.
+func (r *termRecorder) terms(text string) []int32 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.texts[text]
+}
+
+// finish stops recording and drops what was recorded.
+func (r *termRecorder) finish() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.texts = nil
+}
+
+// Recorders are handed to the analyzer constructor by id, like segmenters.
+var recorders sync.Map // string → *termRecorder
+
+func registerRecorder(r *termRecorder) string {
+	id := "rec" + strconv.FormatUint(segSeq.Add(1), 10)
+	recorders.Store(id, r)
+	return id
+}
+
+// recordedType wraps the analyzer of its "analyzer" config (a config with a
+// "type") so that it reports what it produces to the recorder named by
+// "recorder". Without that recorder it is the inner analyzer.
+const recordedType = "qualbot_recorded"
+
+func init() { registry.RegisterAnalyzer(recordedType, newRecordedAnalyzer) }
+
+func newRecordedAnalyzer(config map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
+	inner, _ := config["analyzer"].(map[string]interface{})
+	typ, _ := inner["type"].(string)
+	a, err := registry.AnalyzerBuild(typ, inner, cache)
+	if err != nil {
+		return nil, err
+	}
+	an, ok := a.(analysis.Analyzer)
+	if !ok {
+		return nil, fmt.Errorf("index: %s is not an analyzer", typ)
+	}
+	id, _ := config["recorder"].(string)
+	rec, ok := recorders.Load(id)
+	if !ok {
+		return an, nil
+	}
+	return recordedAnalyzer{an, rec.(*termRecorder)}, nil
+}
+
+type recordedAnalyzer struct {
+	analysis.Analyzer
+	rec *termRecorder
+}
+
+func (a recordedAnalyzer) Analyze(input []byte) analysis.TokenStream {
+	ts := a.Analyzer.Analyze(input)
+	a.rec.record(input, ts)
+	return ts
 }

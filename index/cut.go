@@ -1,21 +1,17 @@
 package index
 
-import (
-	"math"
-
-	"github.com/go-ego/gse"
-)
+import "math"
 
 // cutter is gse's dictionary cut without its HMM (gse's Cut(text, false)),
 // rewritten over byte offsets with slices instead of maps: it allocates a
 // fraction of what gse does and gives each word's place in the text.
 type cutter struct {
-	dict *gse.Dictionary
+	dict *wordDict
 	logT float64 // log of the dictionary's total frequency
 }
 
-func newCutter(seg *gse.Segmenter) *cutter {
-	return &cutter{dict: seg.Dict, logT: math.Log(seg.Dict.TotalFreq())}
+func newCutter(d *wordDict) *cutter {
+	return &cutter{dict: d, logT: math.Log(d.total)}
 }
 
 // span is a word of a text, as byte offsets.
@@ -25,14 +21,13 @@ type span struct{ start, end int }
 // probable path through the dictionary words it contains, single characters
 // where it contains none, and runs of ASCII letters and digits kept whole.
 func (c *cutter) cut(text string, out []span) []span {
-	b := []byte(text)
-	// off[k] is the byte offset of rune k; off[n] is len(b).
-	off := make([]int, 0, len(b)+1)
+	// off[k] is the byte offset of rune k; off[n] is len(text).
+	off := make([]int, 0, len(text)+1)
 	for i := range text {
 		off = append(off, i)
 	}
 	n := len(off)
-	off = append(off, len(b))
+	off = append(off, len(text))
 
 	// Dynamic programming from the end, as gse's calc: best[k] is the best
 	// log probability of text from rune k on, next[k] the end of its first word.
@@ -40,9 +35,10 @@ func (c *cutter) cut(text string, out []span) []span {
 	next := make([]int, n+1)
 	for k := n - 1; k >= 0; k-- {
 		found := false
+		words := c.dict.all()
 		for i := k; i < n; i++ {
-			freq, _, ok := c.dict.Find(b[off[k]:off[i+1]])
-			if !ok {
+			var freq float64
+			if words, freq = c.dict.narrow(words, text[off[k]:off[i+1]]); words.empty() {
 				break
 			}
 			if freq <= 0 || splitsASCII(text, off[k]) || splitsASCII(text, off[i+1]) {

@@ -254,10 +254,10 @@ func TestDevAblation(t *testing.T) {
 	needName = false
 	run("without name matching", modeSegment, kb, noNames)
 	needName = true
-	saved := t2sRunes
-	t2sRunes = func() map[rune]bool { return nil }
+	saved := t2sTable
+	t2sTable = func() *convTable { return &convTable{} }
 	run("without T→S", modeSegment, kb, nil)
-	t2sRunes = saved
+	t2sTable = saved
 	stop := stopWords
 	stopWords = map[string]bool{}
 	run("without boilerplate removal", modeSegment, kb, nil)

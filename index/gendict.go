@@ -4,11 +4,13 @@
 //
 //   - zh.txt, the segmenter's trimmed general dictionary: the most frequent
 //     words of gse's Simplified Chinese dictionary, one "word frequency"
-//     pair a line;
-//   - t2s_runes.txt, every character OpenCC's t2s conversion can change, so
-//     text without any of them skips the conversion.
+//     pair a line, sorted by word;
+//   - t2s.txt, s2t.txt and tw.txt, the Traditional↔Simplified conversion
+//     tables, from OpenCC's dictionaries (see writeConversions).
 //
-// Run it with `go generate ./index` after upgrading gse or opencc.
+// Run it with `go generate ./index` after upgrading gse or opencc, and after
+// editing the knowledge base (the Traditional replies' phrases come from it);
+// TestConvert checks the tables against OpenCC.
 package main
 
 import (
@@ -16,6 +18,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io/fs"
 	"log"
 	"os"
 	"os/exec"
@@ -23,13 +26,14 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 func main() {
 	n := flag.Int("n", 30000, "number of words to keep")
 	flag.Parse()
 	writeDict(*n, "dict/zh.txt")
-	writeRunes("dict/t2s_runes.txt")
+	writeConversions()
 }
 
 func moduleDir(path string) string {
@@ -40,58 +44,109 @@ func moduleDir(path string) string {
 	return strings.TrimSpace(string(dir))
 }
 
-// writeRunes writes the characters t2s may change: the keys of
-// TSCharacters that convert to something else, and every character of a
-// TSPhrases key that has none of those and that the conversion changes (so
-// that no phrase can match text free of the listed characters).
-func writeRunes(out string) {
+// openccDict is one OpenCC dictionary file as OpenCC's Go port reads it
+// (github.com/liuzl/da): tab-separated lines, a key's first value, the last
+// line for a key winning, and a last line without a newline ignored.
+func openccDict(dir, name string) map[string]string {
+	data, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		log.Fatal(err)
+	}
+	text := string(data)
+	if i := strings.LastIndexByte(text, '\n'); i >= 0 {
+		text = text[:i+1]
+	} else {
+		text = ""
+	}
+	m := map[string]string{}
+	for _, line := range strings.Split(text, "\n") {
+		items := strings.Split(strings.TrimSpace(line), "\t")
+		if len(items) < 2 {
+			continue
+		}
+		v := items[1]
+		if len(items) == 2 {
+			f := strings.Fields(items[1])
+			if len(f) == 0 {
+				continue
+			}
+			v = f[0]
+		}
+		m[items[0]] = v
+	}
+	return m
+}
+
+// writeTable writes one step of a conversion: the phrases (those keep
+// selects) and the characters of a group, as OpenCC matches them: the
+// longest phrase, else the character. Merged into one table, a phrase wins
+// over a character with the same key; a character that converts to itself
+// is left out, since not converting it does the same.
+func writeTable(out string, phrases, chars map[string]string, keep func(string) bool) {
+	m := map[string]string{}
+	for k, v := range chars {
+		if utf8.RuneCountInString(k) != 1 {
+			log.Fatalf("%s: character key %q is not one character", out, k)
+		}
+		m[k] = v
+	}
+	for k, v := range phrases {
+		if keep == nil || keep(k) {
+			m[k] = v
+		}
+	}
+	keys := make([]string, 0, len(m))
+	for k, v := range m {
+		if k == v && utf8.RuneCountInString(k) == 1 {
+			continue
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b bytes.Buffer
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s\t%s\n", k, m[k])
+	}
+	if err := os.WriteFile(out, b.Bytes(), 0o644); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// writeConversions writes the conversion tables of normalize.go from
+// OpenCC's data: t2s.txt (Traditional to Simplified, OpenCC t2s, whole), and
+// s2t.txt and tw.txt, the two steps of s2tw (Simplified to Taiwan
+// Traditional) with only the phrases that occur in what the bot can say: the
+// knowledge base and the bot's own texts.
+func writeConversions() {
 	dir := filepath.Join(moduleDir("github.com/longbridgeapp/opencc"), "dictionary")
-	set := map[rune]bool{}
-	read := func(name string, f func(key string, values []string)) {
-		data, err := os.ReadFile(filepath.Join(dir, name))
+	writeTable("dict/t2s.txt", openccDict(dir, "TSPhrases.txt"), openccDict(dir, "TSCharacters.txt"), nil)
+	var corpus strings.Builder
+	read := func(f string) {
+		data, err := os.ReadFile(f)
 		if err != nil {
 			log.Fatal(err)
 		}
-		for _, line := range strings.Split(string(data), "\n") {
-			key, vals, ok := strings.Cut(strings.TrimSpace(line), "\t")
-			if ok {
-				f(key, strings.Fields(vals))
-			}
-		}
+		corpus.Write(data)
 	}
-	read("TSCharacters.txt", func(key string, values []string) {
-		if len(values) > 0 && values[0] != key {
-			for _, r := range key {
-				set[r] = true
-			}
+	err := filepath.WalkDir("../knowledge/data", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(path, ".yaml") {
+			read(path)
 		}
+		return err
 	})
-	read("TSPhrases.txt", func(key string, values []string) {
-		if len(values) == 0 || values[0] == key {
-			return // a phrase kept as it is changes nothing
-		}
-		for _, r := range key {
-			if set[r] {
-				return
-			}
-		}
-		// Any one character of the key witnesses it; take those the
-		// conversion changes, or all of them when the lengths differ.
-		k, v := []rune(key), []rune(values[0])
-		for i, r := range k {
-			if len(k) != len(v) || r != v[i] {
-				set[r] = true
-			}
-		}
-	})
-	runes := make([]rune, 0, len(set))
-	for r := range set {
-		runes = append(runes, r)
-	}
-	sort.Slice(runes, func(i, j int) bool { return runes[i] < runes[j] })
-	if err := os.WriteFile(out, []byte(string(runes)+"\n"), 0o644); err != nil {
+	if err != nil {
 		log.Fatal(err)
 	}
+	files, _ := filepath.Glob("../bot/*.go")
+	for _, f := range files {
+		if !strings.HasSuffix(f, "_test.go") {
+			read(f)
+		}
+	}
+	text := corpus.String()
+	writeTable("dict/s2t.txt", openccDict(dir, "STPhrases.txt"), openccDict(dir, "STCharacters.txt"),
+		func(k string) bool { return strings.Contains(text, k) })
+	writeTable("dict/tw.txt", nil, openccDict(dir, "TWVariants.txt"), nil)
 }
 
 func writeDict(n int, out string) {
@@ -121,6 +176,16 @@ func writeDict(n int, out string) {
 	if len(words) > n {
 		words = words[:n]
 	}
+	// Sorted by word, the file is searched in place (see dict.go); a word
+	// listed twice keeps its first, most frequent, entry.
+	sort.SliceStable(words, func(i, j int) bool { return words[i].text < words[j].text })
+	uniq := words[:0]
+	for _, w := range words {
+		if len(uniq) == 0 || uniq[len(uniq)-1].text != w.text {
+			uniq = append(uniq, w)
+		}
+	}
+	words = uniq
 	var b bytes.Buffer
 	for _, w := range words {
 		fmt.Fprintf(&b, "%s %d\n", w.text, w.freq)

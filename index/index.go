@@ -128,7 +128,12 @@ func newServed(kb *knowledge.Base, mode analysisMode) (_ *served, err error) {
 			}
 		}()
 	}
-	m, err := newMapping(mode, s.segID)
+	s.vocab = newVocab()
+	rec := &termRecorder{v: s.vocab, texts: make(map[string][]int32)}
+	recID := registerRecorder(rec)
+	defer recorders.Delete(recID)
+	defer rec.finish()
+	m, err := newMapping(mode, s.segID, recID)
 	if err != nil {
 		return nil, fmt.Errorf("index: build: mapping: %w", err)
 	}
@@ -137,19 +142,15 @@ func newServed(kb *knowledge.Base, mode analysisMode) (_ *served, err error) {
 		return nil, fmt.Errorf("index: build: %w", err)
 	}
 	b := bi.NewBatch()
-	ia := m.AnalyzerNamed(analyzerIndex)
-	if ia == nil {
-		bi.Close()
-		return nil, errors.New("index: build: no index analyzer")
-	}
-	s.vocab = newVocab()
 	var names []string
+	var docs []string
+	var fields []map[string]interface{}
 	add := func(id string, h knowledge.Hit, d document) error {
 		s.hits[id] = h
 		names = append(names, d.exact...)
-		texts := append(append(append([]string{}, d.title...), d.names...), d.body...)
-		s.vocab.add(id, ia, texts...)
-		return b.Index(id, d.fields())
+		f := d.fields()
+		docs, fields = append(docs, id), append(fields, f)
+		return b.Index(id, f)
 	}
 	for _, c := range kb.Categories {
 		if err = add("c/"+c.ID(), knowledge.Hit{Kind: knowledge.KindCategory, Category: c}, categoryDoc(c)); err != nil {
@@ -180,6 +181,11 @@ func newServed(kb *knowledge.Base, mode analysisMode) (_ *served, err error) {
 	if err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("index: build: %w", err)
+	}
+	// The vocabulary, from the terms bleve's analysis produced.
+	for i, id := range docs {
+		f := fields[i]
+		s.vocab.add(id, rec.terms(f[fieldTitle].(string)), rec.terms(f[fieldNames].(string)), rec.terms(f[fieldBody].(string)))
 	}
 	qa := m.AnalyzerNamed(analyzerQuery)
 	if qa == nil {

@@ -31,7 +31,9 @@ const (
 
 // newMapping returns the index mapping. segID names the segmenter of this
 // knowledge base (see registerSegmenter); it is unused in bigram mode.
-func newMapping(mode analysisMode, segID string) (mapping.IndexMapping, error) {
+// recID, when not empty, names the recorder of the index analyzer's terms
+// (see termRecorder).
+func newMapping(mode analysisMode, segID, recID string) (mapping.IndexMapping, error) {
 	m := bleve.NewIndexMapping()
 	var index, query map[string]interface{}
 	switch mode {
@@ -41,6 +43,9 @@ func newMapping(mode analysisMode, segID string) (mapping.IndexMapping, error) {
 	default:
 		index = map[string]interface{}{"type": zhAnalyzerType, "segmenter": segID, "max_word": true}
 		query = map[string]interface{}{"type": zhAnalyzerType, "segmenter": segID, "stop": true}
+	}
+	if recID != "" {
+		index = map[string]interface{}{"type": recordedType, "recorder": recID, "analyzer": index}
 	}
 	for name, config := range map[string]map[string]interface{}{
 		analyzerIndex: index,

@@ -1,11 +1,9 @@
 package index
 
 import (
-	_ "embed"
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode"
@@ -13,15 +11,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
-	"github.com/go-ego/gse"
 )
-
-// zhDict is the general part of the segmenter's dictionary: the 30,000 most
-// frequent words of gse's zh_s dictionary (see dict/README.md). Loading gse's
-// own embedded dictionary instead would cost about 2 s and 128 MiB at start-up.
-//
-//go:embed dict/zh.txt
-var zhDict string
 
 // domainFreq is the frequency given to the knowledge base's own terms, so the
 // segmenter keeps 互联网医院 or 网约车 whole instead of splitting them.
@@ -36,78 +26,20 @@ var platformWords = []string{
 	"资质", "主体", "插件", "接口", "商户号", "审核", "驳回", "封禁", "整改", "app",
 }
 
-type dictWord struct {
-	text string
-	freq float64
-}
-
-var (
-	baseOnce  sync.Once
-	baseWords []dictWord
-)
-
-// base parses zhDict once per process; every segmenter reuses the result.
-func base() []dictWord {
-	baseOnce.Do(func() {
-		baseWords = make([]dictWord, 0, strings.Count(zhDict, "\n"))
-		for line := range strings.Lines(zhDict) {
-			text, freq, ok := strings.Cut(strings.TrimSpace(line), " ")
-			if !ok {
-				continue
-			}
-			f, err := strconv.ParseFloat(freq, 64)
-			if err != nil || f <= 0 {
-				continue
-			}
-			baseWords = append(baseWords, dictWord{text, f})
-		}
-	})
-	return baseWords
-}
-
-// newSegmenter returns a segmenter over the general dictionary plus domain.
-// Each knowledge base gets its own segmenter: a gse dictionary must not change
-// while other goroutines cut with it, so a reload builds a new one instead of
-// adding words to the live one.
-func newSegmenter(domain []string) *gse.Segmenter {
-	seg := &gse.Segmenter{SkipLog: true, NotLoadHMM: true}
-	seg.Dict = gse.NewDict()
-	seg.Init()
-	words := base()
-	domain = append(slices.Clip(domain), platformWords...)
-	freq := make(map[string]float64, len(domain))
-	for _, w := range domain {
-		if w = normalize(strings.TrimSpace(w)); w != "" {
-			freq[w] = domainFreq
-		}
-	}
-	for _, w := range words {
-		if f, ok := freq[w.text]; ok && w.freq > f {
-			freq[w.text] = w.freq
-		}
-	}
-	// Domain words first: the dictionary keeps the first frequency it sees.
-	for _, w := range domain {
-		w = normalize(strings.TrimSpace(w))
-		if f, ok := freq[w]; ok {
-			seg.Dict.AddToken(seg.ToToken(w, f))
-			delete(freq, w)
-		}
-	}
-	for _, w := range words {
-		seg.Dict.AddToken(seg.ToToken(w.text, w.freq))
-	}
-	return seg
+// newSegmenter returns the dictionary of a knowledge base: the general
+// dictionary plus domain and the platform words.
+func newSegmenter(domain []string) *wordDict {
+	return newWordDict(append(slices.Clip(domain), platformWords...))
 }
 
 // Segmenters are handed to bleve's analyzer constructors by id, because a
 // mapping's analysis configuration must be plain data.
 var (
-	segmenters sync.Map // string → *gse.Segmenter
+	segmenters sync.Map // string → *wordDict
 	segSeq     atomic.Uint64
 )
 
-func registerSegmenter(seg *gse.Segmenter) string {
+func registerSegmenter(seg *wordDict) string {
 	id := "seg" + strconv.FormatUint(segSeq.Add(1), 10)
 	segmenters.Store(id, seg)
 	return id
@@ -144,15 +76,15 @@ func newZhAnalyzer(config map[string]interface{}, _ *registry.Cache) (analysis.A
 	stop, _ := config["stop"].(bool)
 	return &analysis.DefaultAnalyzer{
 		CharFilters: []analysis.CharFilter{normFilter{}},
-		Tokenizer:   &segTokenizer{seg: v.(*gse.Segmenter), cut: newCutter(v.(*gse.Segmenter)), maxWord: maxWord, stop: stop},
+		Tokenizer:   &segTokenizer{dict: v.(*wordDict), cut: newCutter(v.(*wordDict)), maxWord: maxWord, stop: stop},
 	}, nil
 }
 
-// segTokenizer is a bleve tokenizer backed by gse. With maxWord it also emits
+// segTokenizer is a bleve tokenizer over the dictionary cut. With maxWord it also emits
 // the dictionary words inside each word at the same position (the IK
 // "max_word" pattern), so a document's 增值电信业务经营许可证 matches 许可证.
 type segTokenizer struct {
-	seg     *gse.Segmenter
+	dict    *wordDict
 	cut     *cutter
 	maxWord bool
 	stop    bool
@@ -177,15 +109,16 @@ func (t *segTokenizer) Tokenize(input []byte) analysis.TokenStream {
 		for i := sp.start; i < sp.end; {
 			_, size := utf8.DecodeRuneInString(text[i:])
 			j, n := i+size, 1
-			for j < sp.end && n < 8 {
+			words, _ := t.dict.narrow(t.dict.all(), text[i:j])
+			for j < sp.end && n < 8 && !words.empty() {
 				_, size := utf8.DecodeRuneInString(text[j:])
 				j += size
 				n++
 				if i == sp.start && j == sp.end {
 					break // w itself
 				}
-				freq, _, ok := t.seg.Dict.Find(input[i:j])
-				if !ok {
+				var freq float64
+				if words, freq = t.dict.narrow(words, text[i:j]); words.empty() {
 					break
 				}
 				if freq > 0 && !splitsASCII(text, i) && !splitsASCII(text, j) {

@@ -26,7 +26,8 @@ func check(args []string, stdout, stderr io.Writer, now time.Time) error {
 	fl.SetOutput(stderr)
 	dir := fl.String("kb", "", "directory of knowledge *.yaml files (default: the embedded knowledge base)")
 	fl.Usage = func() {
-		fmt.Fprintf(stderr, "usage: qualbot check [--kb DIR]\n\nValidate a knowledge base and print its counts. Every problem is listed as file:line: message.\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: qualbot check [--kb DIR]\n\nValidate a knowledge base and print its counts. Every problem is listed as file:line: message.\nWarnings (exit status 0): entries whose newest source is old, and content problems\n(%s, %s, %s, %s).\n\nflags:\n",
+			knowledge.LintRequiredButOption, knowledge.LintIndividualOnlySynonym, knowledge.LintEvalSource, knowledge.LintUnlabelledThirdParty)
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -78,6 +79,13 @@ func check(args []string, stdout, stderr io.Writer, now time.Time) error {
 			len(stale), cutoff.Format(time.DateOnly), staleAfter)
 		for _, e := range stale {
 			fmt.Fprintf(stdout, "%s:%d: %s %s 最新来源 %s\n", at(e.Pos.File), e.Pos.Line, kindName[e.Kind], e.ID, e.Newest.Format(time.DateOnly))
+		}
+	}
+
+	if found := knowledge.Lint(kb); len(found) > 0 {
+		fmt.Fprintf(stdout, "\n警告：%d 处内容与资质要求或来源规则不符，请修改：\n", len(found))
+		for _, f := range found {
+			fmt.Fprintf(stdout, "%s:%d: %s: %s\n", at(f.Pos.File), f.Pos.Line, f.Class, f.Message)
 		}
 	}
 	return nil

@@ -178,3 +178,24 @@ func TestLoadKB(t *testing.T) {
 		t.Errorf("loadKB(missing) = %v, want ErrNotExist", err)
 	}
 }
+
+func TestCheck_Lint(t *testing.T) {
+	const lintKB = "../../knowledge/testdata/lint"
+	var stdout, stderr bytes.Buffer
+	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	if err := check([]string{"--kb", lintKB}, &stdout, &stderr, now); err != nil {
+		t.Fatalf("check lint = %v, want nil: content problems are warnings\nstderr:\n%s", err, &stderr)
+	}
+	at := filepath.FromSlash(lintKB + "/")
+	for _, want := range []string{
+		"\n警告：7 处内容与资质要求或来源规则不符，请修改：\n",
+		"\n" + at + "licences.yaml:2: required-but-option: 《互联网新闻信息服务许可证》：",
+		"\n" + at + "synonyms.yaml:2: synonym-individual-only: 同义词 法律咨询",
+		"\n" + at + "categories/01.yaml:28: source-from-eval: ",
+		"\n" + at + "topics.yaml:2: source-third-party-unlabelled: ",
+	} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("stdout lacks %q:\n%s", want, &stdout)
+		}
+	}
+}
