@@ -326,6 +326,7 @@ func (ix *Index) search(ctx context.Context, question string, n int) (knowledge.
 		hits[i].hit.Score *= rankCoverage + hits[i].coverage
 	}
 	slices.SortStableFunc(hits, func(a, b scored) int { return cmp.Compare(b.hit.Score, a.hit.Score) })
+	hits = oneAnswerPerTopic(hits)
 	res.Decision, res.OtherPlatform = decide(hits, p), p.elsewhere
 	if p.group != "" && !p.elsewhere {
 		res.Decision, res.Group = knowledge.Ambiguous, p.group
@@ -340,6 +341,44 @@ func (ix *Index) search(ctx context.Context, question string, n int) (knowledge.
 		res.Hits = append(res.Hits, h.hit)
 	}
 	return res, hits, nil
+}
+
+// oneAnswerPerTopic keeps one hit of those that stand for one topic (the
+// topic and its FAQ entries, best first): they are one answer, not rivals
+// for the decision or for a place in a list. It keeps the place of the
+// first, prefers an FAQ (the direct answer) to the topic, and takes the
+// best evidence of the two.
+func oneAnswerPerTopic(hits []scored) []scored {
+	topicOf := func(h knowledge.Hit) *knowledge.Topic {
+		switch h.Kind {
+		case knowledge.KindTopic:
+			return h.Topic
+		case knowledge.KindFAQ:
+			return h.FAQ.Topic
+		}
+		return nil
+	}
+	at := map[*knowledge.Topic]int{}
+	out := hits[:0]
+	for _, h := range hits {
+		t := topicOf(h.hit)
+		if t == nil {
+			out = append(out, h)
+			continue
+		}
+		i, ok := at[t]
+		if !ok {
+			at[t] = len(out)
+			out = append(out, h)
+			continue
+		}
+		kept := &out[i]
+		kept.raw, kept.coverage = max(kept.raw, h.raw), max(kept.coverage, h.coverage)
+		if kept.hit.Kind == knowledge.KindTopic && h.hit.Kind == knowledge.KindFAQ {
+			kept.id, kept.hit.Kind, kept.hit.Topic, kept.hit.FAQ = h.id, knowledge.KindFAQ, nil, h.hit.FAQ
+		}
+	}
+	return out
 }
 
 // The first diverseTop hits show both a category and a topic when the kind
