@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -78,10 +77,6 @@ const DefaultChoices = 5
 type Answerer struct {
 	// Searcher finds what answers a question. Required.
 	Searcher knowledge.Searcher
-	// Base returns the knowledge base the Searcher currently serves, for
-	// finding the licences a user says they have. Nil disables requirement
-	// checks.
-	Base func() *knowledge.Base
 	// ToTraditional converts Simplified text to Traditional, for replies to
 	// questions written in Traditional. Nil leaves replies Simplified.
 	ToTraditional func(string) string
@@ -102,263 +97,28 @@ type Answerer struct {
 	Log *slog.Logger
 }
 
-// possession are the words with which a user says what they already have:
-// "我只有ICP备案", "已经办了EDI". Longer words come first.
-var possession = []string{"已经有了", "已经办了", "我们只有", "我们已有", "我们有", "公司有", "我司有", "已经有", "已经办", "手上有", "手里有", "取得了", "拿到了", "只有", "我有", "已有", "已办", "办了", "有了", "持有"}
-
-// negation marks a clause that says what the user does not have: "没办食品经营许可证".
-var negation = []string{"没", "未", "还没", "并无"}
-
-// notPossession marks a clause where "只有" means "only": "只有企业才可以".
-var notPossession = []string{"才"}
-
-// helpWords are the messages that ask for help or just say hello, mapped
-// to whether they are written in Traditional characters.
-var helpWords = map[string]bool{
-	"帮助": false, "幫助": true, "/help": false, "help": false, "/帮助": false, "?": false, "？": false,
-	"你好": false, "您好": false, "在吗": false, "在嗎": true, "hi": false, "hello": false, "菜单": false, "功能": false,
-}
-
-// thanksWords are the messages that only say thank you.
-var thanksWords = map[string]bool{"谢谢": false, "謝謝": true, "谢谢你": false, "感谢": false, "多谢": false, "thanks": false, "thx": false, "好的谢谢": false}
-
 // Answer answers one question without any conversation state: help, one
 // answer, a requirement check, a list of choices, or the fixed decline. The
-// Result is the search behind it (empty for help and thanks). A question
-// that names one licence and asks which categories it opens is answered
-// with that licence, whatever the search decided.
+// Result is the search behind it; what the question asks (res.Ask) was
+// decided by the index, and the reply is built from it and from res.Base
+// alone, so it never mixes two knowledge bases.
 func (a *Answerer) Answer(ctx context.Context, question string) (Reply, knowledge.Result, error) {
 	q := strings.TrimSpace(question)
-	bare := strings.ToLower(strings.TrimRight(q, "!！。.~～ "))
-	if trad, ok := helpWords[bare]; ok {
-		return a.finish(Reply{Kind: KindHelp}, helpText(a.Prefix), trad), knowledge.Result{}, nil
-	}
-	if trad, ok := thanksWords[bare]; ok {
-		return a.finish(Reply{Kind: KindThanks}, replyThanks, trad), knowledge.Result{}, nil
-	}
 	res, err := a.Searcher.Search(ctx, q, a.choices())
 	if err != nil {
 		return Reply{}, res, fmt.Errorf("bot: answer %q: %w", q, err)
 	}
-	a.bridgeAsk(ctx, &res, q)
 	switch res.Ask.Kind {
 	case knowledge.AskHelp:
 		return a.finish(Reply{Kind: KindHelp, Ask: res.Ask.Kind}, helpText(a.Prefix), res.Traditional), res, nil
 	case knowledge.AskThanks:
 		return a.finish(Reply{Kind: KindThanks, Ask: res.Ask.Kind}, replyThanks, res.Traditional), res, nil
 	}
-	c := a.compose(res)
+	c := compose(res)
 	rep := a.finish(Reply{Kind: c.kind, Ask: res.Ask.Kind, Choices: c.related, Declined: c.declined}, c.lead, res.Traditional)
 	rep.Details = a.convert(c.details, res.Traditional)
 	return rep, res, nil
 }
-
-// bridgeAsk fills res.Ask from the bot's own reading of the question while
-// the index does not fill it.
-//
-// TEMPORARY (issue 12): once the index fills Result.Ask, delete bridgeAsk
-// with possessed, wantedCategory, askedCategoriesOf and their word lists.
-func (a *Answerer) bridgeAsk(ctx context.Context, res *knowledge.Result, q string) {
-	if res.Base == nil && a.Base != nil {
-		res.Base = a.Base()
-	}
-	if res.Ask.Kind != knowledge.AskLookup {
-		return
-	}
-	norm := res.Normalized
-	if norm == "" {
-		norm = q
-	}
-	if res.OtherPlatform {
-		res.Ask.Kind = knowledge.AskOtherPlatform
-		return
-	}
-	if l := a.askedCategoriesOf(norm); l != nil {
-		res.Ask.Kind, res.Ask.Licence = knowledge.AskLicenceCategories, l
-		return
-	}
-	if p := a.possessed(norm); p.ok {
-		if c := a.wantedCategory(ctx, *res, p.rest); c != nil {
-			res.Ask = knowledge.Ask{Kind: knowledge.AskHave, Category: c, Have: p.have, HaveOther: len(p.have) == 0}
-			return
-		}
-	}
-	if res.Group != "" {
-		res.Ask.Kind, res.Ask.Group = knowledge.AskGroup, res.Group
-	}
-}
-
-// closeRatio is how close to the top hit's score a hit must be to be
-// offered as a choice: a list should hold real candidates, not filler.
-const closeRatio = 0.5
-
-// closeHits returns the hits that score at least closeRatio of the top hit,
-// and the first hit of a kind those lack when it is among the first
-// mixedChoices: the search puts a category and a topic there for a question
-// that mixes a review problem with a category, and the user should see both.
-func closeHits(hits []knowledge.Hit) []knowledge.Hit {
-	var out []knowledge.Hit
-	for _, h := range hits {
-		if h.Score >= hits[0].Score*closeRatio {
-			out = append(out, h)
-		}
-	}
-	for _, h := range hits[:min(len(hits), mixedChoices)] {
-		if !slices.ContainsFunc(out, func(c knowledge.Hit) bool { return mixKind(c) == mixKind(h) }) {
-			out = append(out, h)
-		}
-	}
-	return out
-}
-
-// mixKind is the kind a list of choices mixes: an FAQ counts as a topic.
-func mixKind(h knowledge.Hit) knowledge.Kind {
-	if h.Kind == knowledge.KindFAQ {
-		return knowledge.KindTopic
-	}
-	return h.Kind
-}
-
-// mixedChoices is how many of the first hits may add a kind to a list of
-// choices.
-const mixedChoices = 3
-
-// categoryQuestions are the words with which a user asks which categories a
-// licence opens: "有文网文能选哪些类目".
-var categoryQuestions = []string{"哪些类目", "什么类目", "哪个类目", "哪些服务类目", "能选哪些", "可以选哪些", "能做哪些", "可以做哪些", "能申请哪些", "可以申请哪些"}
-
-// askedCategoriesOf returns the licence whose categories the question asks
-// for, or nil. Naming one licence and asking for categories is answered by
-// that licence's reverse lookup, whatever else the search found.
-func (a *Answerer) askedCategoriesOf(q string) *knowledge.Licence {
-	if a.Base == nil {
-		return nil
-	}
-	kb := a.Base()
-	if kb == nil {
-		return nil
-	}
-	for _, w := range categoryQuestions {
-		if strings.Contains(q, w) {
-			if ls := kb.LicencesIn(q); len(ls) == 1 {
-				return ls[0]
-			}
-			return nil
-		}
-	}
-	return nil
-}
-
-// holding is what a question says the user already has.
-type holding struct {
-	// have are the licences they have.
-	have []*knowledge.Licence
-	// said are their own words for it ("ICP备案" in "我只有ICP备案，能做…").
-	said string
-	// rest is the question without the clauses about what they have or
-	// lack: what they want ("能做社交直播吗").
-	rest string
-	// ok reports that the question says what they have.
-	ok bool
-}
-
-// possessed reads what the question says the user already has, clause by
-// clause: a clause with a possession word counts, one with a negation
-// ("没办…") or an "only … can" ("只有企业才…") does not.
-func (a *Answerer) possessed(q string) holding {
-	var h holding
-	if a.Base == nil {
-		return h
-	}
-	kb := a.Base()
-	if kb == nil {
-		return h
-	}
-	var rest []string
-	for _, clause := range strings.FieldsFunc(q, isClauseEnd) {
-		if containsAny(clause, notPossession) {
-			rest = append(rest, clause)
-			continue
-		}
-		if containsAny(clause, negation) {
-			continue
-		}
-		i, w := -1, ""
-		for _, w = range possession {
-			if i = strings.Index(clause, w); i >= 0 {
-				break
-			}
-		}
-		if i < 0 {
-			rest = append(rest, clause)
-			continue
-		}
-		after := clause[i+len(w):]
-		for _, l := range kb.LicencesIn(after) {
-			if !slices.Contains(h.have, l) {
-				h.have = append(h.have, l)
-			}
-		}
-		// What follows the licences in the same clause is what they want:
-		// "我只有ICP备案能做直播吗".
-		for _, stop := range clauseStops {
-			if j := strings.Index(after, stop); j >= 0 {
-				rest = append(rest, after[j:])
-				after = after[:j]
-			}
-		}
-		if h.said == "" {
-			h.said = strings.TrimSpace(after)
-		}
-	}
-	h.rest = strings.Join(rest, "，")
-	h.ok = len(h.have) > 0 || credential(h.said)
-	return h
-}
-
-// wantedCategory returns the category a requirement check is about: the
-// top hit when it is a category, else the top hit of a search for what the
-// user wants without what they have, whose licence names pull the search
-// towards the licences themselves.
-func (a *Answerer) wantedCategory(ctx context.Context, res knowledge.Result, rest string) *knowledge.Category {
-	if res.Decision != knowledge.None && len(res.Hits) > 0 && res.Hits[0].Kind == knowledge.KindCategory {
-		return res.Hits[0].Category
-	}
-	if strings.TrimSpace(rest) == "" {
-		return nil
-	}
-	again, err := a.Searcher.Search(ctx, rest, a.choices())
-	if err != nil || again.Decision == knowledge.None || len(again.Hits) == 0 || again.Hits[0].Kind != knowledge.KindCategory {
-		return nil
-	}
-	return again.Hits[0].Category
-}
-
-func containsAny(s string, words []string) bool {
-	for _, w := range words {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
-}
-
-// clauseStops end the words naming what a user has: "我只有EDI能做…".
-var clauseStops = []string{"能", "可以", "可不可以", "想", "要", "还", "申请", "做", "是否", "够"}
-
-// credential reports whether words a user says they have name some kind of
-// licence or filing ("ICP备案", "营业执照"), not "一个问题".
-func credential(said string) bool {
-	s := strings.ToUpper(said)
-	for _, w := range []string{"证", "照", "备案", "许可", "资质", "函", "ICP", "EDI", "SP"} {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
-}
-
-func isClauseEnd(r rune) bool { return strings.ContainsRune("，,。；;？?！!\n", r) }
 
 // finish converts text to Traditional when asked and splits it into parts.
 func (a *Answerer) finish(r Reply, text string, trad bool) Reply {

@@ -58,7 +58,7 @@ func mustIndex(t testing.TB) *index.Index {
 
 func newAnswerer(t *testing.T) *bot.Answerer {
 	ix := mustIndex(t)
-	return &bot.Answerer{Searcher: ix, Base: ix.Base, ToTraditional: index.ToTraditional, Prefix: "资质"}
+	return &bot.Answerer{Searcher: ix, ToTraditional: index.ToTraditional, Prefix: "资质"}
 }
 
 func TestAnswer(t *testing.T) {
@@ -75,7 +75,7 @@ func TestAnswer(t *testing.T) {
 		{"直播带货的小程序要什么资质", bot.KindAnswer, []string{"【社交-直播】（个人不可选），需要：\n· 3选1：《信息网络传播视听节目许可证》；", "回复「详情」"},
 			[]string{"以下3项任选1项", "支持直播：是", "developers.weixin.qq.com/miniprogram/product/material/#非个人主体小程序开放的服务类目（2026-02-21）"}},
 		{"直播帶貨要什麼資質", bot.KindAnswer, []string{"【社交-直播】", "3選1：《信息网络传播视听节目许可证》"}, []string{"資質要求", "以下3項任選1項"}},
-		{"社交", bot.KindChoices, []string{"1. 社交-", "回复序号查看详情"}, nil},
+		{"社交", bot.KindChoices, []string{"【社交】下有4个类目", "1. 陌生人交友"}, nil}, // a bare group name asks about the whole group
 		{"文网文", bot.KindAnswer, []string{"《网络文化经营许可证》", "必须用它的类目有1个：文娱-动漫。\n它是可选资质之一的类目有1个：文娱-音乐。"}, []string{"需要它的类目（1个）：文娱-动漫\n可用它的类目（1个，它是几种可选资质之一）：文娱-音乐（2选1之一）", "来源：微信官方服务类目表"}},
 		{"我已经有视听许可证了，能做社交直播吗", bot.KindCheck, []string{"做【社交-直播】", "已满足：《信息网络传播视听节目许可证》", "满足该类目的资质要求"}, []string{"已有：《信息网络传播视听节目许可证》"}},
 		{"今天天气怎么样", bot.KindDecline, []string{"帮助"}, nil},
@@ -89,7 +89,7 @@ func TestAnswer(t *testing.T) {
 		{"我们有视听许可证，想做直播带货", bot.KindCheck, []string{"做【社交-直播】", "满足该类目的资质要求"}, []string{"【社交-直播】对照你已有的资质"}},
 		{"公司已经有EDI了，还能做电商平台吗", bot.KindCheck, []string{"【电商平台-电商平台】", "另有协议、规则等材料要准备"}, []string{"还需准备的材料：\n· 一："}},
 		{"我只有 ICP备案 能做社交直播吗", bot.KindCheck, []string{"不在该类目的资质要求里", "还缺"}, nil},
-		{"没有视听许可证，只有ICP备案，能做社交直播吗", bot.KindCheck, []string{"还缺"}, []string{"已有：你说的", "还缺"}},
+		{"没有视听许可证，只有ICP备案，能做社交直播吗", bot.KindCheck, []string{"还缺"}, []string{"已有：你提到的材料", "还缺"}},
 		{"我只有ICP备案，能做社交直播吗", bot.KindCheck, []string{"还缺：\n以下3项任选1项"}, []string{"还缺：\n以下3项任选1项"}},
 	} {
 		t.Run(test.question, func(t *testing.T) {

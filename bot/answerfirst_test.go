@@ -26,7 +26,7 @@ func TestAnswerFirst(t *testing.T) {
 		minShort = 0.9
 	)
 	ix := shippedIndex(t)
-	a := &bot.Answerer{Searcher: ix, Base: ix.Base, Prefix: "资质"}
+	a := &bot.Answerer{Searcher: ix, Prefix: "资质"}
 	for _, set := range []struct{ name, path string }{
 		{"dev", "../index/testdata/dev-questions.yaml"},
 		{"check", "../index/testdata/check-questions.yaml"},

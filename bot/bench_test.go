@@ -18,7 +18,7 @@ func BenchmarkHandle(b *testing.B) {
 		Triggers: bot.Triggers{Prefix: "资质"},
 		Limits:   &bot.RateLimit{Sender: bot.Bucket{Every: time.Second, Burst: 5}},
 		Admin:    &bot.Admin{Base: ix.Base, Stats: stats},
-		Answerer: &bot.Answerer{Searcher: ix, Base: ix.Base, FollowUps: bot.NewFollowUps(0, 0), Stats: stats},
+		Answerer: &bot.Answerer{Searcher: ix, FollowUps: bot.NewFollowUps(0, 0), Stats: stats},
 	}).Handler()
 	for _, q := range []string{"直播带货的小程序要什么资质", "我只有ICP备案，能做社交直播吗", "怎么做红烧肉"} {
 		b.Run(q, func(b *testing.B) {

@@ -35,8 +35,13 @@ type Message struct {
 	// NotText reports that the message is not text (an image, a voice
 	// message, a sticker…); Text may hold a placeholder then.
 	NotText bool
-	// Mentioned reports whether the bot was @-mentioned in a group.
+	// Mentioned reports that the transport vouches the bot was @-mentioned
+	// in a group (the 智能机器人 receives only such messages). Triggers also
+	// find mentions of the bot's names in Text themselves.
 	Mentioned bool
+	// BotNames are the names the bot goes by in this chat (its group card
+	// and nickname), which a mention in Text may use besides Triggers.Names.
+	BotNames []string
 	// Text is the message text.
 	Text string
 	// Time is when the message was created.

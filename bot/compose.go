@@ -21,6 +21,8 @@ var tuning = struct {
 	// itemRunes is the longest requirement item a lead quotes whole; a
 	// longer one is named by its licences.
 	itemRunes int
+	// leadNames is how many category names a lead lists at most.
+	leadNames int
 	// titleRunes is the longest topic title a lead shows.
 	titleRunes int
 	// gistRunes is the longest gist of one side of a difference.
@@ -36,6 +38,7 @@ var tuning = struct {
 }{
 	leadRunes:    200,
 	itemRunes:    40,
+	leadNames:    6,
 	titleRunes:   14,
 	gistRunes:    80,
 	groupRunes:   700,
@@ -56,8 +59,9 @@ type composed struct {
 	declined bool
 }
 
-// compose answers res by what its Ask asks.
-func (a *Answerer) compose(res knowledge.Result) composed {
+// compose answers res by what its Ask asks. When the search is ambiguous,
+// the index has chosen the hits to list.
+func compose(res knowledge.Result) composed {
 	ask := res.Ask
 	switch ask.Kind {
 	case knowledge.AskOtherPlatform:
@@ -67,8 +71,8 @@ func (a *Answerer) compose(res knowledge.Result) composed {
 	case knowledge.AskNeedsContext:
 		return composed{kind: KindClarify, lead: replyNeedsContext}
 	case knowledge.AskGroup:
-		if hits := groupHits(res.Base, ask.Group); len(hits) > 0 {
-			return composed{kind: KindChoices, lead: renderGroup(ask.Group, hits), related: hits}
+		if len(res.Hits) > 0 {
+			return composed{kind: KindChoices, lead: renderGroup(ask.Group, res.Hits), related: res.Hits}
 		}
 	case knowledge.AskLicenceCategories:
 		if ask.Licence != nil {
@@ -76,7 +80,7 @@ func (a *Answerer) compose(res knowledge.Result) composed {
 		}
 	case knowledge.AskHave:
 		if c := ask.Category; c != nil && (len(ask.Have) > 0 || ask.HaveOther) {
-			return composeCheck(c, ask.Have, res.Hits)
+			return composeCheck(c, ask.Have, ask.HaveOther, res.Hits)
 		}
 	case knowledge.AskNotice:
 		if ask.Notice != nil {
@@ -85,13 +89,16 @@ func (a *Answerer) compose(res knowledge.Result) composed {
 			}
 		}
 	case knowledge.AskDifference:
+		if q := differenceFAQ(append(collapse(res.Hits)[:min(1, len(res.Hits)):min(1, len(res.Hits))], ask.Pair...)); q != nil {
+			return composeFAQ(q, collapse(res.Hits))
+		}
 		if len(ask.Pair) == 2 {
 			return composeDifference(ask.Pair, res.Hits)
 		}
 	}
 	if ask.Category != nil {
 		switch ask.Kind {
-		case knowledge.AskIndividual, knowledge.AskLicences, knowledge.AskWhichCategory, knowledge.AskLookup:
+		case knowledge.AskIndividual, knowledge.AskLicences, knowledge.AskWhichCategory, knowledge.AskHow, knowledge.AskLookup:
 			return composeCategory(ask.Kind, ask.Category, res.Hits)
 		}
 	}
@@ -105,8 +112,8 @@ func (a *Answerer) compose(res knowledge.Result) composed {
 		return composed{kind: KindDecline, lead: replyDecline, declined: true}
 	}
 	hits := collapse(res.Hits)
-	if close := closeHits(hits); res.Decision == knowledge.Ambiguous && len(close) > 1 {
-		return composed{kind: KindChoices, lead: renderChoices(close), related: close}
+	if res.Decision == knowledge.Ambiguous && len(hits) > 1 {
+		return composed{kind: KindChoices, lead: renderChoices(hits), related: hits}
 	}
 	return composeHit(ask.Kind, hits[0], hits)
 }
@@ -156,9 +163,10 @@ func composeHit(kind knowledge.AskKind, h knowledge.Hit, related []knowledge.Hit
 		}
 		return composeTopic(h.Topic, related)
 	case knowledge.KindFAQ:
-		// A phrasing of another question about the same topic matched
-		// better than the one of the kind asked: answer the kind asked.
-		if t := h.FAQ.Topic; t != nil && kind != knowledge.AskLookup && h.FAQ.Ask != kind {
+		// The topic's general answer matched, but the topic has one for
+		// the kind asked: answer that. A specific FAQ whose phrasing
+		// matched stays the answer.
+		if t := h.FAQ.Topic; t != nil && kind != knowledge.AskLookup && h.FAQ.Ask == knowledge.AskLookup {
 			if q := t.Answering(kind); q != nil && q.Ask == kind {
 				return composeFAQ(q, related)
 			}
@@ -214,6 +222,8 @@ func composeCategory(kind knowledge.AskKind, c *knowledge.Category, related []kn
 		if s := sibling(c, related); s != nil {
 			after = fmt.Sprintf(leadSibling, s.Title())
 		}
+	case knowledge.AskHow:
+		head = fmt.Sprintf(leadHowAdd, c.Title(), individualMark(individual))
 	default:
 		head = fmt.Sprintf(leadCategory, c.Title(), individualMark(individual))
 	}
@@ -409,13 +419,20 @@ func usedBy(l *knowledge.Licence, budget int) string {
 		var names []string
 		size := runes(head)
 		end := "。"
-		for _, n := range list.names {
-			if size+runes(n)+1+runes(leadUsedByMore) > left {
+		for i, n := range list.names {
+			if i == tuning.leadNames || size+runes(n)+1+runes(leadUsedByMore) > left {
 				end = leadUsedByMore
 				break
 			}
 			names = append(names, n)
 			size += runes(n) + 1
+		}
+		if len(names) == 0 {
+			// Not one name fits: say how many, and leave them to the details.
+			if count := fmt.Sprintf(leadUsedByCount, strings.TrimSuffix(head, "：")); runes(count) <= left {
+				b.add(count)
+			}
+			continue
 		}
 		b.add(head + strings.Join(names, separator) + end)
 	}
@@ -450,6 +467,27 @@ func composeTopic(t *knowledge.Topic, related []knowledge.Hit) composed {
 	return composed{kind: KindAnswer, lead: withHint(lead), details: b.String(), related: related}
 }
 
+// differenceFAQ returns the FAQ that answers a difference among hits: an
+// FAQ of that kind, or a topic's.
+func differenceFAQ(hits []knowledge.Hit) *knowledge.FAQ {
+	for _, h := range hits {
+		var q *knowledge.FAQ
+		switch h.Kind {
+		case knowledge.KindFAQ:
+			q = h.FAQ
+			if q.Ask != knowledge.AskDifference && q.Topic != nil {
+				q = q.Topic.Answering(knowledge.AskDifference)
+			}
+		case knowledge.KindTopic:
+			q = h.Topic.Answering(knowledge.AskDifference)
+		}
+		if q != nil && q.Ask == knowledge.AskDifference {
+			return q
+		}
+	}
+	return nil
+}
+
 // composeDifference answers "A和B有什么区别" with a line on each.
 func composeDifference(pair []knowledge.Hit, related []knowledge.Hit) composed {
 	var b, d lines
@@ -480,23 +518,30 @@ func gist(h knowledge.Hit) string {
 }
 
 // composeCheck compares what the user has with what c needs: what is
-// covered and what is missing.
-func composeCheck(c *knowledge.Category, have []*knowledge.Licence, related []knowledge.Hit) composed {
-	ck := checkOf(c, have)
+// covered and what is missing. haveOther reports that they named something
+// that is not a licence; it is never quoted back.
+func composeCheck(c *knowledge.Category, have []*knowledge.Licence, haveOther bool, related []knowledge.Hit) composed {
+	ck := c.Check(have)
+	var held []*knowledge.Licence
+	for _, l := range have {
+		if !slices.Contains(ck.Unused, l) {
+			held = append(held, l)
+		}
+	}
 	var b lines
 	b.add(fmt.Sprintf(leadCheck, c.Title()))
 	switch {
-	case len(ck.held) > 0:
-		b.add(fmt.Sprintf(leadCheckHave, licenceNames(ck.held)))
+	case len(held) > 0:
+		b.add(fmt.Sprintf(leadCheckHave, licenceNames(held)))
 	case len(have) == 0:
 		b.add(leadCheckOther)
 	}
 	switch {
 	case c.Unknown || len(c.Requirements) == 0:
 		b.add(strings.TrimPrefix(needsHead(c), "，"))
-	case len(ck.missing) > 0:
+	case len(ck.Missing) > 0:
 		b.add(leadCheckMissing)
-		for _, m := range ck.missing {
+		for _, m := range missingLines(ck) {
 			if runes(b.String())+runes(m)+runes(replyMore)+2 > tuning.leadRunes {
 				b.add(needMore)
 				break
@@ -506,11 +551,11 @@ func composeCheck(c *knowledge.Category, have []*knowledge.Licence, related []kn
 	default:
 		b.add(checkDone)
 	}
-	if len(ck.materials) > 0 && len(ck.missing) == 0 {
+	if len(ck.Materials) > 0 && len(ck.Missing) == 0 {
 		b.add(leadCheckMaterials)
 	}
 	var d lines
-	d.add(renderCheck(c, have))
+	d.add(renderCheck(ck, haveOther))
 	d.add(citation(c.Sources, false))
 	d.add(relatedList(related, c))
 	return composed{kind: KindCheck, lead: withHint(b.String()), details: d.String(), related: related}
@@ -675,18 +720,3 @@ func cutSentence(l string, max int) string {
 }
 
 func runes(s string) int { return utf8.RuneCountInString(s) }
-
-// groupHits returns every category of a first-level group of kb, in the
-// order of the knowledge base, as hits to choose from.
-func groupHits(kb *knowledge.Base, group string) []knowledge.Hit {
-	if kb == nil {
-		return nil
-	}
-	var hits []knowledge.Hit
-	for _, c := range kb.Categories {
-		if c.Path[0] == group {
-			hits = append(hits, knowledge.Hit{Kind: knowledge.KindCategory, Category: c})
-		}
-	}
-	return hits
-}

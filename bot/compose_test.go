@@ -151,7 +151,7 @@ func TestCompose(t *testing.T) {
 		},
 		{
 			name: "a whole group: its categories by number",
-			res:  knowledge.Result{Ask: knowledge.Ask{Kind: knowledge.AskGroup, Group: "社交"}, Base: kb},
+			res:  knowledge.Result{Ask: knowledge.Ask{Kind: knowledge.AskGroup, Group: "社交"}, Hits: []knowledge.Hit{hit(qa, 0), hit(live, 0)}, Decision: knowledge.Ambiguous},
 			kind: KindChoices,
 			want: []string{"【社交】下有", "1. "},
 		},
@@ -187,8 +187,7 @@ func TestCompose(t *testing.T) {
 		},
 	} {
 		t.Run(test.name, func(t *testing.T) {
-			a := &Answerer{}
-			c := a.compose(test.res)
+			c := compose(test.res)
 			if c.kind != test.kind {
 				t.Fatalf("kind = %s, want %s\n%s", c.kind, test.kind, c.lead)
 			}

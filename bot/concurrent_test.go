@@ -56,7 +56,7 @@ func TestHandler_Concurrent(t *testing.T) {
 			Base:  ix.Base,
 			Stats: stats,
 		},
-		Answerer: &bot.Answerer{Searcher: ix, Base: ix.Base, ToTraditional: index.ToTraditional,
+		Answerer: &bot.Answerer{Searcher: ix, ToTraditional: index.ToTraditional,
 			FollowUps: bot.NewFollowUps(time.Minute, 10), Stats: stats},
 	}
 	h := b.Handler()

@@ -56,7 +56,6 @@ func TestUnansweredLog_Faults(t *testing.T) {
 				Observers: []bot.Observer{&obs},
 				Answerer: &bot.Answerer{
 					Searcher:   ix,
-					Base:       ix.Base,
 					Unanswered: &bot.UnansweredLog{Path: test.path(t)},
 					Log:        log,
 				},

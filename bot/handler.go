@@ -31,7 +31,11 @@ func (b *Bot) Handler() HandlerFunc {
 		log = slog.New(slog.DiscardHandler)
 	}
 	obs := append([]Observer{LogEvents(log, b.LogText)}, b.Observers...)
-	mw := []Middleware{Observe(obs...), ReplyOnError(log, b.LogText), b.Triggers.Middleware}
+	t := b.Triggers
+	if t.FollowUps == nil && b.Answerer != nil {
+		t.FollowUps = b.Answerer.FollowUps
+	}
+	mw := []Middleware{Observe(obs...), ReplyOnError(log, b.LogText), t.Middleware}
 	if b.Limits != nil {
 		mw = append(mw, b.Limits.Middleware)
 	}

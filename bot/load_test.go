@@ -47,7 +47,6 @@ func loadChain(tb testing.TB, ix *index.Index, limits *bot.RateLimit, dir string
 		Admin:    &bot.Admin{Identities: []string{"管理员"}, Base: ix.Base, Stats: stats},
 		Answerer: &bot.Answerer{
 			Searcher:      ix,
-			Base:          ix.Base,
 			ToTraditional: index.ToTraditional,
 			Prefix:        "资质",
 			FollowUps:     bot.NewFollowUps(bot.DefaultFollowUpTTL, bot.DefaultFollowUpKeep),

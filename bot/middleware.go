@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // ReplyOnError handles an error or a panic from next exactly once: it logs
@@ -45,18 +46,29 @@ func ReplyOnError(log *slog.Logger, logText bool) Middleware {
 }
 
 // Triggers decides which messages the bot answers at all. It drops the
-// bot's own messages, non-text messages, and group messages that neither
-// @-mention the bot nor start with Prefix, and groups not in Groups when
-// Groups is set. It strips the mention and the prefix, and drops what is
-// left empty. Direct messages are always answered.
+// bot's own messages, non-text messages, and group messages that are not
+// addressed to it, and groups not in Groups when Groups is set. Direct
+// messages are always answered.
+//
+// A group message is addressed to the bot when it @-mentions one of the
+// bot's names exactly (see [StripMention]), when the transport says it was
+// mentioned, when it starts with Prefix followed by a separator ("资质 …",
+// "资质：…") or as a command ("/资质 …"), or when it is a bare number or
+// 「详情」 from someone whose list or answer in this chat is still live. The mention or
+// the prefix is stripped; after a mention the text is kept as it is, so
+// "@bot 资质审核被驳回怎么办" asks about 资质审核.
 type Triggers struct {
 	// Prefix starts a group question without an @-mention, e.g. "资质".
 	Prefix string
 	// Names are the bot's names that follow "@" in a mention: its nickname
-	// and its display names in groups.
+	// and its display names in groups. Message.BotNames adds to them.
 	Names []string
 	// Groups is the allow-list of group names; empty means every group.
 	Groups []string
+	// FollowUps, when set, lets a bare number or 「详情」 in a group through
+	// from a sender whose list or answer is live (Bot.Handler sets it to the
+	// Answerer's).
+	FollowUps *FollowUps
 }
 
 // Middleware returns the trigger rules as a Middleware.
@@ -82,15 +94,26 @@ func (t Triggers) accept(m Message) (string, bool) {
 		if len(t.Groups) > 0 && !slices.Contains(t.Groups, m.ChatName) {
 			return "", false
 		}
+		rest, mentioned := StripMention(text, append(slices.Clone(t.Names), m.BotNames...))
 		switch {
+		case mentioned:
+			text = rest
 		case m.Mentioned:
-			text = t.stripMention(text)
-			if t.Prefix != "" && strings.HasPrefix(text, t.Prefix) {
-				text = trimLead(strings.TrimPrefix(text, t.Prefix))
-			}
-		case t.Prefix != "" && strings.HasPrefix(text, t.Prefix):
-			text = trimLead(strings.TrimPrefix(text, t.Prefix))
+			text = stripLeadingMention(text)
 		default:
+			if q, ok := t.prefixed(text); ok {
+				text = q
+				break
+			}
+			if t.FollowUps != nil {
+				p, live := t.FollowUps.Get(followKey(m), m.Time)
+				if _, ok := choiceNumber(text); ok && live && len(p.Hits) > 0 {
+					break
+				}
+				if detailWords[bareText(text)] && live && p.Details != "" {
+					break
+				}
+			}
 			return "", false
 		}
 	}
@@ -100,22 +123,24 @@ func (t Triggers) accept(m Message) (string, bool) {
 	return text, true
 }
 
-// stripMention removes "@name" for each of the bot's names, and otherwise a
-// leading "@someone" closed by the U+2005 space WeChat puts after a mention.
-func (t Triggers) stripMention(text string) string {
-	found := false
-	for _, n := range t.Names {
-		if n != "" && strings.Contains(text, "@"+n) {
-			text = strings.ReplaceAll(text, "@"+n, "")
-			found = true
+// prefixed returns the question after the trigger prefix: "资质 …",
+// "资质：…" or "/资质 …". A word that merely starts with it ("资质审核…",
+// "资质这东西真麻烦") is chat, not a trigger.
+func (t Triggers) prefixed(text string) (string, bool) {
+	if t.Prefix == "" {
+		return "", false
+	}
+	rest, ok := strings.CutPrefix(text, "/"+t.Prefix)
+	if !ok {
+		if rest, ok = strings.CutPrefix(text, t.Prefix); !ok {
+			return "", false
+		}
+		r, _ := utf8.DecodeRuneInString(rest)
+		if rest != "" && !unicode.IsSpace(r) && !strings.ContainsRune(":：,，、", r) {
+			return "", false
 		}
 	}
-	if !found && strings.HasPrefix(text, "@") {
-		if i := strings.IndexRune(text, '\u2005'); i > 0 {
-			text = text[i:]
-		}
-	}
-	return trimLead(text)
+	return trimLead(rest), true
 }
 
 // trimLead trims spaces (U+2005 included) and the punctuation people put

@@ -7,8 +7,10 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qualbot/qualbot/bot"
+	"github.com/qualbot/qualbot/knowledge"
 )
 
 // echo is the end of a chain in middleware tests: it replies with the text it got.
@@ -32,9 +34,17 @@ func TestTriggers(t *testing.T) {
 		{"group mention", tr, bot.Message{InGroup: true, Mentioned: true, Text: "@资质助手\u2005直播要什么资质"}, "直播要什么资质"},
 		{"group mention at the end", tr, bot.Message{InGroup: true, Mentioned: true, Text: "直播要什么资质 @小助手"}, "直播要什么资质"},
 		{"group mention of another name", tr, bot.Message{InGroup: true, Mentioned: true, Text: "@群里的昵称\u2005EDI是什么"}, "EDI是什么"},
-		{"group mention and prefix", tr, bot.Message{InGroup: true, Mentioned: true, Text: "@资质助手\u2005资质：EDI是什么"}, "EDI是什么"},
+		{"group mention keeps the word 资质", tr, bot.Message{InGroup: true, Text: "@资质助手\u2005资质审核被驳回怎么办"}, "资质审核被驳回怎么办"},
+		{"group mention found without the transport", tr, bot.Message{InGroup: true, Text: "@小助手 EDI是什么"}, "EDI是什么"},
+		{"group mention of the card name", tr, bot.Message{InGroup: true, BotNames: []string{"审核小助理"}, Text: "@审核小助理\u2005EDI是什么"}, "EDI是什么"},
+		{"group mention of a longer name", tr, bot.Message{InGroup: true, Text: "@资质助手粉丝 EDI是什么"}, ""},
+		{"group prefix glued to a word", tr, bot.Message{InGroup: true, Text: "资质审核被驳回怎么办"}, ""},
+		{"group chatter", tr, bot.Message{InGroup: true, Text: "资质这东西真麻烦"}, ""},
+		{"group prefix as a command", tr, bot.Message{InGroup: true, Text: "/资质 EDI是什么"}, "EDI是什么"},
+		{"group bare number without a list", tr, bot.Message{InGroup: true, Chat: "g", Sender: "a", Text: "2"}, ""},
 		{"group mention only", tr, bot.Message{InGroup: true, Mentioned: true, Text: "@资质助手\u2005"}, ""},
 		{"group prefix", tr, bot.Message{InGroup: true, Text: "资质：电商平台需要什么"}, "电商平台需要什么"},
+		{"group prefix and a space", tr, bot.Message{InGroup: true, Text: "资质 电商平台需要什么"}, "电商平台需要什么"},
 		{"group prefix with comma", tr, bot.Message{InGroup: true, Text: "资质，EDI"}, "EDI"},
 		{"group prefix only", tr, bot.Message{InGroup: true, Text: "资质"}, ""},
 		{"group prefix not at start", tr, bot.Message{InGroup: true, Text: "问个资质问题"}, ""},
@@ -56,6 +66,40 @@ func TestTriggers(t *testing.T) {
 				t.Errorf("handled text = %q, want %q", got, test.want)
 			}
 		})
+	}
+}
+
+// TestTriggers_ListNumber checks that a bare number in a group reaches the
+// bot from the person whose list is live there, and from nobody else.
+func TestTriggers_ListNumber(t *testing.T) {
+	t.Parallel()
+	f := bot.NewFollowUps(time.Minute, 10)
+	now := time.Now()
+	f.Put("g\x00alice", bot.Pending{Hits: make([]knowledge.Hit, 3)}, now)
+	tr := bot.Triggers{Prefix: "资质", Names: []string{"资质助手"}, FollowUps: f}
+	for _, test := range []struct {
+		name string
+		m    bot.Message
+		want string
+	}{
+		{"the list's owner", bot.Message{InGroup: true, Chat: "g", Sender: "alice", Text: "2", Time: now}, "2"},
+		{"the list's owner, in words", bot.Message{InGroup: true, Chat: "g", Sender: "alice", Text: "第2个", Time: now}, "第2个"},
+		{"someone else", bot.Message{InGroup: true, Chat: "g", Sender: "bob", Text: "2", Time: now}, ""},
+		{"the owner in another group", bot.Message{InGroup: true, Chat: "h", Sender: "alice", Text: "2", Time: now}, ""},
+		{"after the list expired", bot.Message{InGroup: true, Chat: "g", Sender: "alice", Text: "2", Time: now.Add(time.Hour)}, ""},
+		{"not a number", bot.Message{InGroup: true, Chat: "g", Sender: "alice", Text: "好的", Time: now}, ""},
+	} {
+		rec := &recorder{}
+		if err := bot.Chain(echo, tr.Middleware)(context.Background(), rec, test.m); err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if len(rec.replies) > 0 {
+			got = rec.replies[0]
+		}
+		if got != test.want {
+			t.Errorf("%s: handled %q, want %q", test.name, got, test.want)
+		}
 	}
 }
 

@@ -65,7 +65,7 @@ func observedBot(ix *index.Index, log *slog.Logger, logText bool, obs ...bot.Obs
 			Global: bot.Bucket{Every: time.Millisecond, Burst: 100},
 		},
 		Admin:    &bot.Admin{Identities: []string{"管理员"}, Base: ix.Base, Stats: bot.NewStats(time.Now())},
-		Answerer: &bot.Answerer{Searcher: ix, Base: ix.Base, Prefix: "资质", FollowUps: bot.NewFollowUps(0, 0)},
+		Answerer: &bot.Answerer{Searcher: ix, Prefix: "资质", FollowUps: bot.NewFollowUps(0, 0)},
 	}
 	b.Observers = obs
 	return b.Handler()

@@ -189,154 +189,70 @@ func renderGroup(group string, hits []knowledge.Hit) string {
 	return b.String()
 }
 
-// A check is what a user holds of a category's requirements and what is
-// still missing.
-type check struct {
-	// held are the user's licences that some requirement names.
-	held []*knowledge.Licence
-	// missing are lines for what is still to provide: bullets, or a
-	// "以下N项任选K项" head with numbered items.
-	missing lines
-	// materials are items that no licence satisfies and that are still
-	// needed: contracts, rules, a second part of a held item.
-	materials []string
-	// extra are the licences the user has that no requirement names.
-	extra []*knowledge.Licence
-}
-
-// checkOf compares the licences a user has with what category c needs.
-func checkOf(c *knowledge.Category, have []*knowledge.Licence) check {
-	var ck check
-	used := map[*knowledge.Licence]bool{}
-	for _, g := range c.Requirements {
-		var open, heldItems []knowledge.Item
-		for _, it := range g.Items {
-			if holds(it, have, used) {
-				heldItems = append(heldItems, it)
-			} else {
-				open = append(open, it)
-			}
-		}
-		held := len(heldItems)
-		need := g.Pick
-		if need <= 0 || need > len(g.Items) {
-			need = len(g.Items)
-		}
-		// An item that lists more than its licences ("(1)《…》 (2)平台规则…")
-		// still needs the rest.
-		for _, it := range heldItems[:min(held, need)] {
-			if compound(it.Text) {
-				ck.materials = append(ck.materials, strings.TrimSpace(it.Text))
-			}
-		}
-		if held >= need {
-			continue
-		}
-		if need == len(g.Items) {
-			for _, it := range open {
-				if it.Material {
-					ck.materials = append(ck.materials, strings.TrimSpace(it.Text))
-				} else {
-					ck.missing.add("· " + strings.TrimSpace(it.Text))
-				}
-			}
-			continue
-		}
-		head := fmt.Sprintf(catPick, len(open), need-held)
-		if held > 0 {
-			head += fmt.Sprintf(checkPickHave, held)
-		}
-		ck.missing.add(head)
-		for i, it := range open {
-			ck.missing.add(fmt.Sprintf("%d. %s", i+1, strings.TrimSpace(it.Text)))
-		}
-	}
-	for _, l := range have {
-		if used[l] {
-			ck.held = append(ck.held, l)
-		} else {
-			ck.extra = append(ck.extra, l)
-		}
-	}
-	return ck
-}
-
-// renderCheck compares the licences a user has with what category c needs,
-// in full. A user who named nothing the knowledge base knows as a licence
-// (have is empty) is told so without repeating their words.
-func renderCheck(c *knowledge.Category, have []*knowledge.Licence) string {
-	ck := checkOf(c, have)
+// renderCheck formats a requirement check. haveOther reports that the user
+// named something they have that is not a licence; it is never quoted back.
+func renderCheck(ck knowledge.Check, haveOther bool) string {
+	c := ck.Category
 	var b lines
 	b.add(fmt.Sprintf(checkHead, c.Title()))
-	if len(have) > 0 {
-		b.add(fmt.Sprintf(checkHave, licenceNames(have)))
+	if len(ck.Have) > 0 {
+		b.add(fmt.Sprintf(checkHave, licenceNames(ck.Have)))
 	} else {
-		b.add(checkHaveOther)
+		b.add(fmt.Sprintf(checkHave, checkOther))
 	}
 	switch {
 	case c.Unknown:
 		b.add(catUnknown)
 	case len(c.Requirements) == 0:
 		b.add(catNoRequirement)
-	case len(ck.missing) > 0:
+	case len(ck.Missing) > 0:
 		b.add(checkMissing)
-		b = append(b, ck.missing...)
+		b = append(b, missingLines(ck)...)
 	default:
 		b.add(checkDone)
 	}
-	if len(ck.materials) > 0 {
+	if len(ck.Materials) > 0 {
 		b.add(checkMaterials)
-		for _, m := range ck.materials {
-			b.add("· " + m)
+		for _, m := range ck.Materials {
+			b.add("· " + strings.TrimSpace(m.Text))
 		}
 	}
-	if len(ck.extra) > 0 {
-		b.add(fmt.Sprintf(checkNotNeeded, licenceNames(ck.extra)))
+	switch {
+	case len(ck.Unused) > 0:
+		b.add(fmt.Sprintf(checkNotNeeded, licenceNames(ck.Unused)))
+	case len(ck.Have) == 0 && haveOther:
+		b.add(fmt.Sprintf(checkNotNeeded, checkOther))
 	}
 	return b.String()
 }
 
-// holds reports whether the licences in have satisfy item it, and marks the
-// licences that count for it in used. An item naming several licences
-// joined by "或" or "/" needs any of them; otherwise it needs all of them.
-// A material is never satisfied by a licence.
-func holds(it knowledge.Item, have []*knowledge.Licence, used map[*knowledge.Licence]bool) bool {
-	if it.Material || len(it.Licences) == 0 {
-		return false
-	}
-	either := strings.ContainsAny(it.Text, "或/／")
-	count := 0
-	for _, l := range it.Licences {
-		if slices.Contains(have, l) {
-			used[l] = true
-			count++
+// missingLines are what a check says is still missing: bullets for a group
+// that needs every item, a "以下N项任选K项" head with numbered items otherwise.
+func missingLines(ck knowledge.Check) lines {
+	var b lines
+	for _, n := range ck.Missing {
+		if n.All {
+			for _, it := range n.Open {
+				b.add("· " + strings.TrimSpace(it.Text))
+			}
+			continue
+		}
+		head := fmt.Sprintf(catPick, len(n.Open), n.Pick)
+		if n.Held > 0 {
+			head += fmt.Sprintf(checkPickHave, n.Held)
+		}
+		b.add(head)
+		for i, it := range n.Open {
+			b.add(fmt.Sprintf("%d. %s", i+1, strings.TrimSpace(it.Text)))
 		}
 	}
-	if either {
-		return count > 0
-	}
-	return count == len(it.Licences)
-}
-
-// compound reports whether an item's text enumerates several things to
-// provide: "(1)…(2)…", "①…②…", "同时提供".
-func compound(text string) bool {
-	return strings.ContainsAny(text, "②③") || strings.Contains(text, "(2)") ||
-		strings.Contains(text, "（2）") || strings.Contains(text, "同时提供")
+	return b
 }
 
 func joinSubjects(ss []knowledge.Subject) string {
 	names := make([]string, len(ss))
 	for i, s := range ss {
 		names[i] = string(s)
-	}
-	return strings.Join(names, separator)
-}
-
-func categoryTitles(cs []*knowledge.Category) string {
-	names := make([]string, len(cs))
-	for i, c := range cs {
-		names[i] = c.Title()
 	}
 	return strings.Join(names, separator)
 }

@@ -176,8 +176,10 @@ func TestRenderCheck(t *testing.T) {
 		name string
 		c    *knowledge.Category // nil means live
 		have []*knowledge.Licence
-		want []string
-		not  []string
+		// other: the user named something they have that is not a licence
+		other bool
+		want  []string
+		not   []string
 	}{
 		{
 			name: "one of two licences joined by a slash",
@@ -204,8 +206,9 @@ func TestRenderCheck(t *testing.T) {
 			not:  []string{checkDone, "还缺"},
 		},
 		{
-			name: "nothing the category names, never repeating the user's words",
-			want: []string{"【社交-直播】对照你已有的资质：\n" + checkHaveOther + "\n还缺：\n以下3项任选1项：\n1. 《信息网络传播视听节目许可证》", "· 《营业执照》", "还需准备的材料：\n· 两家或以上的合作协议"},
+			name:  "nothing the category names",
+			other: true,
+			want:  []string{"【社交-直播】对照你已有的资质：\n已有：" + checkOther + "\n还缺：\n以下3项任选1项：\n1. 《信息网络传播视听节目许可证》", "· 《营业执照》", "还需准备的材料：\n· 两家或以上的合作协议", checkOther + "不在该类目的资质要求里。"},
 		},
 		{
 			name: "one of the pick group",
@@ -231,7 +234,7 @@ func TestRenderCheck(t *testing.T) {
 			if test.c != nil {
 				c = test.c
 			}
-			got := renderCheck(c, test.have)
+			got := renderCheck(c.Check(test.have), test.other)
 			checkText(t, "renderCheck", got, test.want, test.not)
 		})
 	}

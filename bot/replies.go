@@ -92,8 +92,10 @@ const (
 	checkMaterials = "还需准备的材料："
 	checkDone      = "你已有的资质满足该类目的资质要求。"
 	checkNotNeeded = "%s不在该类目的资质要求里。"
-	checkHaveOther = "已有：你说的材料不是收录的资质，对不上该类目的要求。"
 	checkPickHave  = "（你已有%d项）"
+	// checkOther stands for what a user says they have when it is not a
+	// licence of the knowledge base: their words are never repeated.
+	checkOther = "你提到的材料"
 )
 
 // Out of scope, and questions to ask back.
@@ -115,6 +117,7 @@ const (
 
 	leadCategory      = "【%s】%s"
 	leadChoose        = "选【%s】%s"
+	leadHowAdd        = "在后台“设置-基本设置-服务类目”添加【%s】%s"
 	leadSibling       = "业务更接近时也可看【%s】。"
 	leadIndividualYes = "可以，个人主体能选【%s】"
 	leadIndividualNo  = "不能。【%s】只开放给%s，个人主体不能选。"
@@ -139,6 +142,8 @@ const (
 	leadUsedBy       = "必须用它的类目有%d个："
 	leadUsedByOption = "它是可选资质之一的类目有%d个："
 	leadUsedByMore   = "等。"
+	// leadUsedByCount says how many categories when not one name fits.
+	leadUsedByCount = "%s，见详情。"
 
 	leadDifference = "区别："
 	leadGist       = "· %s：%s"

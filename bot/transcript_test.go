@@ -83,7 +83,6 @@ func TestTranscript(t *testing.T) {
 		Admin: admin,
 		Answerer: &bot.Answerer{
 			Searcher:      ix,
-			Base:          ix.Base,
 			ToTraditional: index.ToTraditional,
 			Prefix:        "资质",
 			FollowUps:     bot.NewFollowUps(5*time.Minute, 100),

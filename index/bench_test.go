@@ -76,7 +76,7 @@ func (p *plainCJK) top(ctx context.Context, q string, n int) ([]string, error) {
 	for _, f := range []struct {
 		field string
 		boost float64
-	}{{fieldTitle, boostTitle}, {fieldNames, boostNames}, {fieldBody, boostBody}} {
+	}{{fieldTitle, DefaultParams().BoostTitle}, {fieldNames, DefaultParams().BoostNames}, {fieldBody, DefaultParams().BoostBody}} {
 		mq := bleve.NewMatchQuery(q)
 		mq.SetField(f.field)
 		mq.SetBoost(f.boost)
@@ -100,11 +100,11 @@ func engines(b *testing.B, kb *knowledge.Base) []struct {
 	name   string
 	search searchFunc
 } {
-	seg, err := build(kb, modeSegment)
+	seg, err := build(kb, modeSegment, DefaultParams())
 	if err != nil {
 		b.Fatal(err)
 	}
-	bi, err := build(kb, modeBigram)
+	bi, err := build(kb, modeBigram, DefaultParams())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func BenchmarkBuild(b *testing.B) {
 	for _, mode := range benchModes {
 		b.Run(mode.name, func(b *testing.B) {
 			for b.Loop() {
-				ix, err := build(kb, mode.mode)
+				ix, err := build(kb, mode.mode, DefaultParams())
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -195,7 +195,7 @@ func BenchmarkReload(b *testing.B) {
 	kb := shippedBase(b)
 	for _, mode := range benchModes {
 		b.Run(mode.name, func(b *testing.B) {
-			ix, err := build(kb, mode.mode)
+			ix, err := build(kb, mode.mode, DefaultParams())
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -279,7 +279,7 @@ func TestStartupProbe(t *testing.T) {
 		if mode == "bigram" {
 			m = modeBigram
 		}
-		ix, err := build(kb, m)
+		ix, err := build(kb, m, DefaultParams())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,7 +12,7 @@ func TestVocab(t *testing.T) {
 	kb := testBase()
 	for _, mode := range benchModes {
 		t.Run(mode.name, func(t *testing.T) {
-			ix, err := build(kb, mode.mode)
+			ix, err := build(kb, mode.mode, DefaultParams())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -7,36 +7,15 @@ import (
 	"github.com/qualbot/qualbot/knowledge"
 )
 
-// The decision thresholds, tuned on testdata/dev-questions.yaml (see
-// TestDevQuestions).
-var (
-	// minEvidence is the least score × coverage of a top hit worth
-	// answering with.
-	minEvidence = 0.15
-	// needName declines questions that contain no name from the knowledge
-	// base unless the top hit accounts for most of a question of several
-	// words (minUnnamedTerms, minUnnamedCoverage): a stray word in common
-	// ("答题", "清单") is too weak to answer on.
-	needName           = true
-	minUnnamedTerms    = 3
-	minUnnamedCoverage = 0.45
-	// askedEvidence replaces minEvidence for a question that asks for a
-	// category or qualification (asksForCategory).
-	askedEvidence = 0.04
-	// margin: a runner-up within this share of the top score makes the
-	// answer ambiguous.
-	margin = 0.15
-)
-
 // decide says how sure hits (best first) are of their answer to p.
-func decide(hits []scored, p prepared) knowledge.Decision {
+func decide(hits []scored, p prepared, par *Params) knowledge.Decision {
 	if len(hits) == 0 || p.elsewhere {
 		return knowledge.None
 	}
 	top := hits[0]
-	least := minEvidence
+	least := par.MinEvidence
 	if p.asks {
-		least = askedEvidence
+		least = par.AskedEvidence
 	}
 	if top.raw*top.coverage < least {
 		return knowledge.None
@@ -44,10 +23,10 @@ func decide(hits []scored, p prepared) knowledge.Decision {
 	// A name from the knowledge base (a title, alias, keyword or synonym),
 	// or a one- or two-character question, is evidence enough.
 	named := len(p.names) > 0 || len(p.expansion) > 0 || p.short != ""
-	if needName && !named && (distinct(p.terms) < minUnnamedTerms || top.coverage < minUnnamedCoverage) {
+	if par.NeedName && !named && (distinct(p.terms) < par.MinUnnamedTerms || top.coverage < par.MinUnnamedCoverage) {
 		return knowledge.None
 	}
-	if len(hits) > 1 && (top.hit.Score-hits[1].hit.Score)/top.hit.Score < margin {
+	if len(hits) > 1 && (top.hit.Score-hits[1].hit.Score)/top.hit.Score < par.Margin {
 		return knowledge.Ambiguous
 	}
 	// One character (药, 车) begins too many words to be sure of any.
@@ -65,4 +44,28 @@ func distinct(terms []string) int {
 		}
 	}
 	return n
+}
+
+// choices returns the hits an ambiguous result offers: those that score at
+// least CloseRatio of the top hit, and the first hit of a kind those lack
+// when it is among the first MixedChoices (diversify put a category and a
+// topic there for a question that mixes a review problem with a category,
+// and the user should see both). This is the one choice policy: the bot
+// lists exactly these, and `ask --json` shows them.
+func choices(hits []knowledge.Hit, par *Params) []knowledge.Hit {
+	if len(hits) == 0 {
+		return nil
+	}
+	var out []knowledge.Hit
+	for _, h := range hits {
+		if h.Score >= hits[0].Score*par.CloseRatio {
+			out = append(out, h)
+		}
+	}
+	for _, h := range hits[:min(len(hits), par.MixedChoices)] {
+		if !slices.ContainsFunc(out, func(c knowledge.Hit) bool { return c.Kind == h.Kind }) {
+			out = append(out, h)
+		}
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package index
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -20,6 +21,7 @@ var ErrClosed = errors.New("index: closed")
 // Reload replaces what it serves without failing searches in flight.
 type Index struct {
 	mode analysisMode
+	par  Params
 
 	// mu guards cur. Search holds the read lock for the whole search, so
 	// Reload's swap waits for searches in flight and the old index can be
@@ -38,23 +40,32 @@ type served struct {
 	bi    bleve.Index
 	segID string
 	hits  map[string]knowledge.Hit // document id → what it points at
-	vocab *vocab
-	q     *querier
+	// owners maps a name key (see nameKey) to the documents that have
+	// that name, in the order they were indexed.
+	owners map[string][]string
+	vocab  *vocab
+	q      *querier
+	par    Params
 }
 
 // Build indexes every category, licence and topic of kb in memory. The index
 // is derived data: it is rebuilt from the knowledge base at start-up and on
 // every reload instead of being stored.
 func Build(kb *knowledge.Base) (*Index, error) {
-	return build(kb, modeSegment)
+	return BuildWith(kb, DefaultParams())
 }
 
-func build(kb *knowledge.Base, mode analysisMode) (*Index, error) {
-	s, err := newServed(kb, mode)
+// BuildWith is Build with other parameters, for measuring them.
+func BuildWith(kb *knowledge.Base, par Params) (*Index, error) {
+	return build(kb, modeSegment, par)
+}
+
+func build(kb *knowledge.Base, mode analysisMode, par Params) (*Index, error) {
+	s, err := newServed(kb, mode, par)
 	if err != nil {
 		return nil, err
 	}
-	return &Index{mode: mode, cur: s}, nil
+	return &Index{mode: mode, par: par, cur: s}, nil
 }
 
 // Reload builds an index from kb and swaps it in atomically. Searches in
@@ -69,7 +80,7 @@ func (ix *Index) Reload(kb *knowledge.Base) error {
 	if closed {
 		return ErrClosed
 	}
-	next, err := newServed(kb, ix.mode)
+	next, err := newServed(kb, ix.mode, ix.par)
 	if err != nil {
 		return err
 	}
@@ -115,11 +126,11 @@ func (s *served) close() error {
 	return err
 }
 
-func newServed(kb *knowledge.Base, mode analysisMode) (_ *served, err error) {
+func newServed(kb *knowledge.Base, mode analysisMode, par Params) (_ *served, err error) {
 	if kb == nil {
 		return nil, errors.New("index: build: nil knowledge base")
 	}
-	s := &served{kb: kb, hits: make(map[string]knowledge.Hit)}
+	s := &served{kb: kb, hits: make(map[string]knowledge.Hit), owners: make(map[string][]string), par: par}
 	if mode == modeSegment {
 		s.segID = registerSegmenter(newSegmenter(domainTerms(kb)))
 		defer func() {
@@ -148,6 +159,11 @@ func newServed(kb *knowledge.Base, mode analysisMode) (_ *served, err error) {
 	add := func(id string, h knowledge.Hit, d document) error {
 		s.hits[id] = h
 		names = append(names, d.exact...)
+		for _, n := range d.exact {
+			if k := nameKey(n); k != "" && !slices.Contains(s.owners[k], id) {
+				s.owners[k] = append(s.owners[k], id)
+			}
+		}
 		f := d.fields()
 		docs, fields = append(docs, id), append(fields, f)
 		return b.Index(id, f)

@@ -1,132 +1,182 @@
 package index
 
 import (
-	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/qualbot/qualbot/knowledge"
 )
 
-// A question about the review process says that a submission failed or was
-// reviewed, and asks why or what to do: "为何审核还是未通过", "上线失败,是什么原因",
-// "限制7日内再提审,怎么取消". The categories and licences it names are
-// context ("我选择的是工具备忘录", "提交了营业执照"); what it asks for is a topic
-// (审核驳回, 类目资质审核, 个人主体未开放类目). A rejection that asks to
-// 补充 a category is the exception: the category it names is the answer
-// (类目不符整改 is offered beside it). The topics' scores of a process
-// question are multiplied by processBoost, chosen on the dev set from the
-// plateau where 5 to 8 give the same figures (docs/benchmarks.md).
-var (
-	processWords = []string{
-		// it did not pass
-		"不通过", "未通过", "没通过", "没过", "过不了", "不能过审", "失败", "被拒", "拒绝", "驳回", "打回",
-		// it went to review
-		"审核", "提审", "过审",
-	}
-	whyWords = []string{
-		"为何", "为什么", "什么原因", "原因", "怎么回事", "咋回事",
-		"怎么办", "怎么处理", "如何处理", "怎么解决", "怎么取消", "怎么整改",
-	}
-	processBoost = 6.0
-)
+// What a question asks is decided by the knowledge base's intents rules
+// (knowledge/data/intents.yaml), once per question, right after
+// normalisation. This file turns the rules that matched into one
+// [knowledge.Ask]: it takes the first rule, in the file's order, whose kind
+// also fits what the question names (a licence for licence_categories,
+// something held for have, two things for difference, nothing narrower than
+// the group for group), and fills in what the kind needs.
 
-// asksAboutProcess reports whether text, a normalised question, asks about
-// a review or a failed submission.
-func asksAboutProcess(text string) bool {
-	return containsAny(text, processWords) && containsAny(text, whyWords) && !strings.Contains(text, "补充")
-}
-
-func containsAny(text string, words []string) bool {
-	for _, w := range words {
-		if strings.Contains(text, w) {
-			return true
+// understand decides p's Ask from the rules that matched it, and the
+// signals the ranking uses.
+func (s *served) understand(p *prepared) knowledge.Ask {
+	for _, m := range p.matches {
+		switch m.Rule.Kind {
+		case knowledge.AskReviewFailed:
+			// A question about the review process ranks topics higher
+			// (processBoost), whatever else it asks.
+			p.process = true
+		case knowledge.AskWhichCategory, knowledge.AskLicences:
+			// It asks for a category or qualification, so it is in the
+			// domain even in words the knowledge base does not use.
+			p.asks = true
 		}
 	}
-	return false
-}
-
-// otherPlatform matches a mini-program of another platform: the knowledge
-// base is WeChat's, and 抖音小程序 has categories of its own, so such a
-// question is declined rather than answered with a WeChat category. A
-// WeChat mini-program "like 抖音" does not match.
-var otherPlatform = regexp.MustCompile(`(抖音|支付宝|百度|快手|头条|字节|qq|钉钉|淘宝|飞书|小红书|鸿蒙)的?(小程序|小游戏)|\btt\.[a-z]`)
-
-// aboutOtherPlatform reports whether text, a normalised question, is about
-// another platform's mini-programs.
-func aboutOtherPlatform(text string) bool {
-	return otherPlatform.MatchString(text)
-}
-
-// A question that names a first-level group followed by 类 ("教育类的小程序",
-// "社交类目要什么证", "醫療類") and nothing narrower asks about the whole
-// group: any one category of it would be a guess. Groups of fewer than
-// minGroup categories are answered like any other name (电商平台 is one
-// category). Nor is a group named like one of its own categories
-// (电商平台-电商平台): the name is that category's.
-const minGroup = 3
-
-// groupKeys maps what users call each first-level group of kb to its name:
-// the name, and the name without a trailing 服务 or 业 (教育服务 → 教育,
-// 金融业 → 金融).
-func groupKeys(kb *knowledge.Base) map[string]string {
-	count := make(map[string]int)
-	own := make(map[string]bool) // group + "/" + a second level in it
-	for _, c := range kb.Categories {
-		count[c.Path[0]]++
-		own[normalize(c.Path[0])+"/"+normalize(c.Path[1])] = true
-	}
-	keys := make(map[string]string)
-	for g, n := range count {
-		k := normalize(g)
-		if n < minGroup {
-			continue
+	for _, m := range p.matches {
+		ask := knowledge.Ask{Kind: m.Rule.Kind, Rule: m.Rule.Name()}
+		switch m.Rule.Kind {
+		case knowledge.AskOtherPlatform:
+			p.elsewhere = true
+			ask.Platform = m.Captures["platform"]
+			if ask.Platform == "" {
+				ask.Platform = m.Captures["store"]
+			}
+		case knowledge.AskNotice:
+			ask.Notice = &knowledge.Notice{Reason: m.Rule.Reason, Category: s.namedCategory(p)}
+		case knowledge.AskLicenceCategories:
+			ls := s.kb.LicencesIn(p.text)
+			if len(ls) != 1 {
+				continue
+			}
+			ask.Licence = ls[0]
+		case knowledge.AskHave:
+			for _, held := range m.Held {
+				ls := s.kb.LicencesIn(held)
+				if len(ls) == 0 && m.Rule.HeldAfter(held) {
+					ask.HaveOther = true
+				}
+				for _, l := range ls {
+					if !slices.Contains(ask.Have, l) {
+						ask.Have = append(ask.Have, l)
+					}
+				}
+			}
+			if len(ask.Have) == 0 && !ask.HaveOther {
+				continue
+			}
+			p.rest = m.Rest
+		case knowledge.AskDifference:
+			if len(s.namedDocs(p)) < 2 {
+				continue
+			}
+		case knowledge.AskGroup:
+			g := m.Captures["group"]
+			if !s.wholeGroup(p, g) {
+				continue
+			}
+			ask.Group, p.group = g, g
 		}
-		for _, key := range []string{k, strings.TrimSuffix(k, "服务"), strings.TrimSuffix(k, "业")} {
-			if utf8.RuneCountInString(key) >= 2 && !own[k+"/"+key] {
-				keys[key] = g
+		return ask
+	}
+	return knowledge.Ask{}
+}
+
+// complete fills in what an Ask needs from the search: the category or
+// licence the question is about, the pair a difference compares.
+func (s *served) complete(ask *knowledge.Ask, p prepared, res knowledge.Result) {
+	top := func(k knowledge.Kind) bool {
+		return res.Decision != knowledge.None && len(res.Hits) > 0 && res.Hits[0].Kind == k
+	}
+	switch ask.Kind {
+	case knowledge.AskGroup, knowledge.AskOtherPlatform, knowledge.AskHelp, knowledge.AskThanks, knowledge.AskNotice:
+		return
+	case knowledge.AskDifference:
+		for _, id := range s.namedDocs(&p)[:2] {
+			ask.Pair = append(ask.Pair, s.hits[id])
+		}
+		return
+	case knowledge.AskLicenceCategories:
+		return
+	}
+	if top(knowledge.KindCategory) {
+		ask.Category = res.Hits[0].Category
+	}
+	if top(knowledge.KindLicence) && ask.Kind != knowledge.AskHave {
+		ask.Licence = res.Hits[0].Licence
+	}
+}
+
+// namedDocs returns the documents whose names p contains, in the order the
+// names appear, each once.
+func (s *served) namedDocs(p *prepared) []string {
+	type at struct {
+		i  int
+		id string
+	}
+	var found []at
+	for _, k := range p.names {
+		i := strings.Index(nameKey(p.text), k)
+		for _, id := range s.owners[k] {
+			found = append(found, at{i, id})
+		}
+	}
+	slices.SortStableFunc(found, func(a, b at) int { return a.i - b.i })
+	var ids []string
+	for _, f := range found {
+		if !slices.Contains(ids, f.id) {
+			ids = append(ids, f.id)
+		}
+	}
+	return ids
+}
+
+// namedCategory returns the category a notice names: the one whose name in
+// the text is longest ("社交-直播" over "直播"), or nil.
+func (s *served) namedCategory(p *prepared) *knowledge.Category {
+	var best *knowledge.Category
+	bestLen := 0
+	for _, k := range p.names {
+		for _, id := range s.owners[k] {
+			h := s.hits[id]
+			if h.Kind != knowledge.KindCategory {
+				continue
+			}
+			if n := utf8.RuneCountInString(k); n > bestLen {
+				best, bestLen = h.Category, n
 			}
 		}
 	}
-	return keys
+	return best
 }
 
-// groupAsked returns the group p asks about as a whole, or "".
-func (q *querier) groupAsked(p prepared) string {
-	group, key := "", ""
-	for k, g := range q.groups {
-		// The longest key that matches; of two as long, the first in order.
-		if strings.Contains(p.text, k+"类") && (len(k) > len(key) || len(k) == len(key) && k < key) {
-			group, key = g, k
-		}
-	}
+// wholeGroup reports whether p asks about group as a whole: it names
+// nothing narrower than the group ("医疗类的互联网医院" names a category of
+// it), and no synonym stands for a name.
+func (s *served) wholeGroup(p *prepared, group string) bool {
 	if group == "" || len(p.synNames) > 0 {
-		return ""
+		return false
 	}
-	// A name that is not part of the group's own name is narrower: 医疗类的互联网医院.
 	full := normalize(group)
 	for _, n := range p.names {
 		if !strings.Contains(full, n) {
-			return ""
+			return false
 		}
 	}
-	return group
+	return true
 }
 
-// A question that asks which category to choose or what qualification it
-// needs ("类目选哪个", "要啥资质", "需要什么证") is in the knowledge base's
-// domain even when it describes a business in words the knowledge base does
-// not use, so it is declined only on much weaker evidence (askedEvidence).
-// Only these phrases count: "类目" with any question mark also opens API
-// and WeChat Pay questions ("获取可设置的类目这个接口啊?").
-var askPhrases = []string{
-	"选哪个", "选什么", "选啥", "选哪", "怎么选", "如何选", "什么类目", "哪个类目", "啥类目", "类目是什么", "类目和",
-	"什么证", "啥证", "证吗", "什么资质", "啥资质", "资质吗", "要资质", "什么资制", "什么手续", "什么材料",
-	"什么备案", "许可证吗", "办什么",
-}
-
-// asksForCategory reports whether text, a normalised question, asks which
-// category or qualification applies.
-func asksForCategory(text string) bool {
-	return containsAny(text, askPhrases)
+// groupHits returns every category of group, in the knowledge base's order,
+// with the score the search gave it.
+func (s *served) groupHits(group string, scoredHits []scored) []knowledge.Hit {
+	var out []knowledge.Hit
+	for _, c := range s.kb.Categories {
+		if c.Path[0] != group {
+			continue
+		}
+		h := knowledge.Hit{Kind: knowledge.KindCategory, Category: c}
+		if i := slices.IndexFunc(scoredHits, func(x scored) bool { return x.hit.Category == c }); i >= 0 {
+			h.Score = scoredHits[i].hit.Score
+		}
+		out = append(out, h)
+	}
+	return out
 }

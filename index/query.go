@@ -19,38 +19,13 @@ import (
 // page must not cost more than a sentence.
 const maxQuestion = 300
 
-// Query-time field boosts: what users call a thing counts most, then its
-// title, then the prose about it.
-const (
-	boostTitle   = 3.0
-	boostNames   = 3.0
-	boostBody    = 1.0
-	boostSynonym = 0.8 // relative to the literal words of the question
-	boostExact   = 5.0 // a name the question contains, per two characters
-	boostPrefix  = 2.0 // a one- or two-character question starts a word
-)
-
-// kindWeight scales each kind's score. Questions name licences mostly to
-// ask which category needs them, so a licence wins only when the question is
-// about little else.
-var kindWeight = map[knowledge.Kind]float64{
-	knowledge.KindCategory: 1,
-	knowledge.KindTopic:    1,
-	knowledge.KindFAQ:      1,
-	knowledge.KindLicence:  0.3,
-}
-
-// rankCoverage blends coverage into the ranking: a hit's score is
-// multiplied by rankCoverage plus its coverage.
-var rankCoverage = 1.0
-
 // querier turns questions into bleve queries for one knowledge base.
 type querier struct {
 	analyzer analysis.Analyzer // the mapping's query analyzer
 	synonyms []synonym
-	names    map[string]bool   // name keys (see nameKey) of every document
-	prefixes map[string]bool   // every proper prefix of a name key
-	groups   map[string]string // see groupKeys
+	names    map[string]bool // name keys (see nameKey) of every document
+	prefixes map[string]bool // every proper prefix of a name key
+	intents  *knowledge.Intents
 }
 
 type synonym struct {
@@ -59,7 +34,7 @@ type synonym struct {
 }
 
 func newQuerier(kb *knowledge.Base, analyzer analysis.Analyzer, names []string) *querier {
-	q := &querier{analyzer: analyzer, names: make(map[string]bool, len(names)), prefixes: make(map[string]bool), groups: groupKeys(kb)}
+	q := &querier{analyzer: analyzer, names: make(map[string]bool, len(names)), prefixes: make(map[string]bool), intents: kb.Intents}
 	for _, n := range names {
 		k := nameKey(n)
 		if utf8.RuneCountInString(k) < 2 {
@@ -92,17 +67,20 @@ func newQuerier(kb *knowledge.Base, analyzer analysis.Analyzer, names []string) 
 type prepared struct {
 	normalized  string
 	traditional bool
-	text        string              // what is searched: the normalised question
-	terms       []string            // the question's terms, boilerplate removed
-	expansion   []string            // terms of the synonyms of words in the question
-	names       []string            // keys of the names the question contains
-	synNames    []string            // keys of names its synonyms mean
-	alt         map[string][]string // a synonym's term → the terms it means
-	short       string              // the question's content when it is one or two characters
-	process     bool                // it asks about the review process (see asksAboutProcess)
-	elsewhere   bool                // it is about another platform (see aboutOtherPlatform)
-	group       string              // the first-level group it asks about as a whole (see groupAsked)
-	asks        bool                // it asks for a category or qualification (see asksForCategory)
+	text        string                  // what is searched: the normalised question
+	terms       []string                // the question's terms, boilerplate removed
+	expansion   []string                // terms of the synonyms of words in the question
+	names       []string                // keys of the names the question contains
+	synNames    []string                // keys of names its synonyms mean
+	alt         map[string][]string     // a synonym's term → the terms it means
+	short       string                  // the question's content when it is one or two characters
+	matches     []knowledge.IntentMatch // the intents rules it matches, in order
+	// What understand found (see intent.go):
+	process   bool   // it asks about the review process
+	elsewhere bool   // it is about another platform
+	group     string // the first-level group it asks about as a whole
+	asks      bool   // it asks for a category or qualification
+	rest      string // what it asks besides what the user has (AskHave)
 }
 
 func (q *querier) prepare(question string) prepared {
@@ -146,11 +124,8 @@ func (q *querier) prepare(question string) prepared {
 			p.synNames = append(p.synNames, k)
 		}
 	}
-	p.process = asksAboutProcess(p.text)
-	p.elsewhere = aboutOtherPlatform(p.text)
-	p.group = q.groupAsked(p)
-	p.asks = asksForCategory(p.text)
-	if c := content(p.text); c != "" && utf8.RuneCountInString(c) <= 2 {
+	p.matches = q.intents.Match(p.text)
+	if c := q.intents.Content(p.text); c != "" && utf8.RuneCountInString(c) <= 2 {
 		p.short = c
 	}
 	return p
@@ -193,32 +168,11 @@ func (q *querier) terms(text string) []string {
 	return ts
 }
 
-// content is text without boilerplate and punctuation, used to recognise a
-// question that is just one short word ("药", "直播吗").
-func content(text string) string {
-	var b strings.Builder
-	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return !isWordRune(r) }) {
-		b.WriteString(f)
-	}
-	s := b.String()
-	for _, w := range shortBoilerplate {
-		s = strings.ReplaceAll(s, w, "")
-	}
-	return s
-}
-
-// shortBoilerplate is removed, longest first, before deciding whether a
-// question is short.
-var shortBoilerplate = []string{
-	"微信小程序", "小程序", "什么资质", "需要什么", "要什么", "什么", "资质", "需要", "请问", "怎么", "类目",
-	"呢", "吗", "啊", "呀", "的", "要", "啥",
-}
-
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // query builds the bleve query for p. Chat text only ever reaches match,
 // term and prefix queries, never a query-string parser.
-func (p prepared) query() query.Query {
+func (p prepared) query(par *Params) query.Query {
 	var clauses []query.Query
 	// match is what a bleve MatchQuery does with its analysed terms, but the
 	// question is analysed once for every field.
@@ -238,14 +192,14 @@ func (p prepared) query() query.Query {
 	for _, f := range []struct {
 		field string
 		boost float64
-	}{{fieldTitle, boostTitle}, {fieldNames, boostNames}, {fieldBody, boostBody}} {
+	}{{fieldTitle, par.BoostTitle}, {fieldNames, par.BoostNames}, {fieldBody, par.BoostBody}} {
 		match(p.terms, f.field, f.boost)
-		match(p.expansion, f.field, f.boost*boostSynonym)
+		match(p.expansion, f.field, f.boost*par.BoostSynonym)
 	}
 	for _, name := range p.names {
 		t := bleve.NewTermQuery(name)
 		t.SetField(fieldExact)
-		t.SetBoost(boostExact * float64(utf8.RuneCountInString(name)) / 2)
+		t.SetBoost(par.BoostExact * float64(utf8.RuneCountInString(name)) / 2)
 		clauses = append(clauses, t)
 	}
 	// A name a synonym means counts as a two-character name: its length
@@ -253,14 +207,14 @@ func (p prepared) query() query.Query {
 	for _, name := range p.synNames {
 		t := bleve.NewTermQuery(name)
 		t.SetField(fieldExact)
-		t.SetBoost(boostExact * boostSynonym)
+		t.SetBoost(par.BoostExact * par.BoostSynonym)
 		clauses = append(clauses, t)
 	}
 	if p.short != "" {
 		for _, field := range []string{fieldTitle, fieldNames} {
 			pq := bleve.NewPrefixQuery(p.short)
 			pq.SetField(field)
-			pq.SetBoost(boostPrefix)
+			pq.SetBoost(par.BoostPrefix)
 			clauses = append(clauses, pq)
 		}
 	}
@@ -290,8 +244,21 @@ func (ix *Index) search(ctx context.Context, question string, n int) (knowledge.
 	if s == nil {
 		return knowledge.Result{Decision: knowledge.None}, nil, ErrClosed
 	}
+	return s.search(ctx, question, n, true)
+}
+
+// search answers question on one knowledge base. understand is false for
+// the second search of a requirement check, which must not check again.
+func (s *served) search(ctx context.Context, question string, n int, understand bool) (knowledge.Result, []scored, error) {
 	p := s.q.prepare(question)
-	res := knowledge.Result{Decision: knowledge.None, Normalized: p.normalized, Traditional: p.traditional}
+	res := knowledge.Result{Decision: knowledge.None, Traditional: p.traditional, Base: s.kb}
+	if understand {
+		res.Ask = s.understand(&p)
+	}
+	switch res.Ask.Kind {
+	case knowledge.AskHelp, knowledge.AskThanks:
+		return res, nil, nil
+	}
 	if n <= 0 || p.text == "" {
 		return res, nil, nil
 	}
@@ -299,7 +266,7 @@ func (ix *Index) search(ctx context.Context, question string, n int) (knowledge.
 	// are never more hits than documents.
 	n = min(n, len(s.hits))
 	size := max(n, 2) + 10
-	req := bleve.NewSearchRequestOptions(p.query(), size, 0, false)
+	req := bleve.NewSearchRequestOptions(p.query(&s.par), size, 0, false)
 	sr, err := s.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return res, nil, fmt.Errorf("index: search %q: %w", question, err)
@@ -310,9 +277,9 @@ func (ix *Index) search(ctx context.Context, question string, n int) (knowledge.
 		if !ok {
 			continue
 		}
-		hit.Score = h.Score * kindWeight[hit.Kind]
+		hit.Score = h.Score * s.par.KindWeight[hit.Kind]
 		if p.process && (hit.Kind == knowledge.KindTopic || hit.Kind == knowledge.KindFAQ) {
-			hit.Score *= processBoost
+			hit.Score *= s.par.ProcessBoost
 		}
 		hits = append(hits, scored{id: h.ID, hit: hit})
 	}
@@ -323,22 +290,44 @@ func (ix *Index) search(ctx context.Context, question string, n int) (knowledge.
 			hits[i].coverage = s.vocab.coverage(hits[i].id, p.terms, p.alt)
 		}
 		hits[i].raw = hits[i].hit.Score
-		hits[i].hit.Score *= rankCoverage + hits[i].coverage
+		hits[i].hit.Score *= s.par.RankCoverage + hits[i].coverage
 	}
 	slices.SortStableFunc(hits, func(a, b scored) int { return cmp.Compare(b.hit.Score, a.hit.Score) })
 	hits = oneAnswerPerTopic(hits)
-	res.Decision, res.OtherPlatform = decide(hits, p), p.elsewhere
-	if p.group != "" && !p.elsewhere {
-		res.Decision, res.Group = knowledge.Ambiguous, p.group
-		// The group's own categories first, as the answer lists them.
+	res.Decision = decide(hits, p, &s.par)
+	switch {
+	case p.group != "" && !p.elsewhere:
+		// The answer is the group's categories, in the knowledge base's
+		// order: the list the bot shows.
+		res.Decision = knowledge.Ambiguous
+		res.Hits = s.groupHits(p.group, hits)
 		slices.SortStableFunc(hits, func(a, b scored) int {
 			return cmp.Compare(inGroup(b, p.group), inGroup(a, p.group))
 		})
-	} else {
-		diversify(hits)
+	default:
+		diversify(hits, s.par.DiverseTop, s.par.DiverseShare)
+		for _, h := range hits[:min(len(hits), n)] {
+			res.Hits = append(res.Hits, h.hit)
+		}
+		if res.Decision == knowledge.Ambiguous {
+			// One choice policy: the bot lists exactly these. A list of
+			// one is an answer.
+			if res.Hits = choices(res.Hits, &s.par); len(res.Hits) == 1 {
+				res.Decision = knowledge.Confident
+			}
+		}
 	}
-	for _, h := range hits[:min(len(hits), n)] {
-		res.Hits = append(res.Hits, h.hit)
+	s.complete(&res.Ask, p, res)
+	if res.Ask.Kind == knowledge.AskHave && res.Ask.Category == nil && strings.TrimSpace(p.rest) != "" {
+		// What the user has pulls the search towards those licences; what
+		// they want is the rest of the question.
+		again, _, err := s.search(ctx, p.rest, n, false)
+		if err != nil {
+			return res, hits, err
+		}
+		if again.Decision != knowledge.None && len(again.Hits) > 0 && again.Hits[0].Kind == knowledge.KindCategory {
+			res.Ask.Category = again.Hits[0].Category
+		}
 	}
 	return res, hits, nil
 }
@@ -381,18 +370,9 @@ func oneAnswerPerTopic(hits []scored) []scored {
 	return out
 }
 
-// The first diverseTop hits show both a category and a topic when the kind
-// they lack has a hit scoring at least diverseShare of the top hit: a
-// question that mixes a review problem with a category ("说有在线视频,类目不一致")
-// is offered both (the bot's list of choices shows them too).
-var (
-	diverseTop   = 3
-	diverseShare = 0.1
-)
-
 // diversify moves the best hit of the kind the first diverseTop hits lack
 // into the last of those places. It does not change which hit is first.
-func diversify(hits []scored) {
+func diversify(hits []scored, diverseTop int, diverseShare float64) {
 	if len(hits) <= diverseTop {
 		return
 	}

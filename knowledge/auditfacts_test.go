@@ -230,7 +230,7 @@ func auditLicenceFacts() []auditFact {
 			if err := sfLinted(kb, l.Pos); err != nil {
 				return err
 			}
-			return sfContains(l.Name+" about", l.About, "文娱-资讯广场要求它", "2选1之一", "资讯-信息资讯没有资质要求")
+			return sfContains(l.Name+" about", l.About, "资讯-信息资讯没有资质要求")
 		}},
 		{"5.2", "no category accepts 《第二类医疗器械经营备案凭证》, and its description says so", func(kb *knowledge.Base) error {
 			l, err := sfLicence(kb, "《第二类医疗器械经营备案凭证》")
@@ -266,7 +266,7 @@ func auditLicenceFacts() []auditFact {
 			if err := sfLinted(kb, l.Pos); err != nil {
 				return err
 			}
-			return sfContains(l.Name+" about", l.About, "素质教育类目没有资质要求", "几种可选资质之一")
+			return sfContains(l.Name+" about", l.About, "素质教育类目没有资质要求")
 		}},
 	}
 }

@@ -174,6 +174,8 @@ type Base struct {
 	Synonyms   []Synonym
 	// Words are extra domain words for the segmenter's dictionary.
 	Words []string
+	// Intents are the phrase rules that say what a question asks.
+	Intents *Intents
 	// Version identifies the content: a hash of every file read.
 	Version string
 
@@ -254,17 +256,8 @@ type Result struct {
 	// Base is the knowledge base the hits come from: a reply built from a
 	// Result never mixes two bases, even when a reload lands meanwhile.
 	Base *Base
-	// Normalized is the question after folding and Traditional→Simplified.
-	Normalized string
 	// Traditional reports whether the question was written in Traditional characters.
 	Traditional bool
-	// Group is the first-level group a question asks about as a whole
-	// ("教育类的小程序要什么证") while naming nothing narrower; the
-	// Decision is then Ambiguous, and the answer is the group's categories.
-	Group string
-	// OtherPlatform reports a question about another platform's
-	// mini-programs ("抖音小程序的类目"); the Decision is then None.
-	OtherPlatform bool
 }
 
 // A Searcher finds what in the knowledge base answers a question. It returns

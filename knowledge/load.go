@@ -86,7 +86,11 @@ func Load(fsys fs.FS) (*Base, error) {
 		h.Write(data)
 		l.parseFile(f, data)
 	}
+	if l.intents == nil {
+		l.shippedIntents()
+	}
 	l.resolve()
+	l.resolveIntents()
 	if len(l.errs) > 0 {
 		// Resolution errors come last; show them next to their neighbours.
 		slices.SortStableFunc(l.errs, func(a, b error) int {
@@ -98,6 +102,7 @@ func Load(fsys fs.FS) (*Base, error) {
 		})
 		return nil, errors.Join(l.errs...)
 	}
+	l.base.Intents = l.intents
 	l.base.Version = hex.EncodeToString(h.Sum(nil))[:12]
 	l.base.index()
 	return &l.base, nil
@@ -118,6 +123,8 @@ type loader struct {
 	items   []pendingItem
 	related []pendingRelated
 	faqs    []pendingFAQ
+
+	intents *Intents
 }
 
 // pendingItem is a requirement item whose 《》 names resolve after every file is read.
@@ -338,7 +345,7 @@ func (p *fileParser) top(root *yaml.Node) {
 	if isNull(root) {
 		return
 	}
-	f := p.fields(root, "the file", "categories", "licences", "topics", "faq", "synonyms", "words")
+	f := p.fields(root, "the file", "categories", "licences", "topics", "faq", "synonyms", "words", "intents")
 	for _, n := range p.list(f["categories"], "categories") {
 		p.category(n)
 	}
@@ -355,6 +362,9 @@ func (p *fileParser) top(root *yaml.Node) {
 		p.synonym(n)
 	}
 	p.l.base.Words = append(p.l.base.Words, p.strs(f["words"], "words")...)
+	if n := f["intents"]; n != nil && !isNull(n) {
+		p.intents(n)
+	}
 }
 
 // duplicate reports a second definition of the what called key, or records the first.

@@ -23,6 +23,11 @@ func mustLoad(t *testing.T, fsys fs.FS) *knowledge.Base {
 	return kb
 }
 
+func shippedStats(t *testing.T) knowledge.Stats {
+	t.Helper()
+	return mustLoad(t, knowledge.Shipped()).Stats()
+}
+
 func ids[T interface{ ID() string }](xs []T) []string {
 	out := []string{}
 	for _, x := range xs {
@@ -39,6 +44,8 @@ func TestLoad(t *testing.T) {
 		want := knowledge.Stats{
 			Categories: []knowledge.Count{{Name: "社交", N: 3}, {Name: "电商平台", N: 2}},
 			Licences:   9, Topics: 2, Synonyms: 3, Words: 3,
+			// A directory without intents gets the shipped ones.
+			Intents: shippedStats(t).Intents, Sets: shippedStats(t).Sets,
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("Stats() = %+v, want %+v", got, want)
@@ -280,7 +287,7 @@ func TestLoad_Errors(t *testing.T) {
 		t.Fatalf("Load(testdata/bad) = %v, %v; want nil and errors", kb, err)
 	}
 	want := []string{
-		`1-categories.yaml:2: unknown key "catgories" in the file (want one of categories, licences, topics, faq, synonyms, words)`,
+		`1-categories.yaml:2: unknown key "catgories" in the file (want one of categories, licences, topics, faq, synonyms, words, intents)`,
 		`1-categories.yaml:5: unknown key "aliasses" in category (want one of path, aliases, keywords, description, subjects, live_streaming, requirements, notes, unknown, sources)`,
 		`1-categories.yaml:6: category 社交/直播: unknown subject "公司" (want 个人, 企业, 政府, 媒体 or 其他组织)`,
 		`1-categories.yaml:11: duplicate category 社交/直播 (first defined at 1-categories.yaml:4)`,

@@ -166,6 +166,8 @@ type Stats struct {
 	Topics     int
 	Synonyms   int
 	Words      int
+	// Intents counts the intents rules; Sets their named word sets.
+	Intents, Sets int
 }
 
 // A Count is a number of things under a name.
@@ -186,6 +188,9 @@ func (s Stats) TotalCategories() int {
 // Stats counts the base's categories, licences, topics, synonyms and words.
 func (b *Base) Stats() Stats {
 	s := Stats{Licences: len(b.Licences), Topics: len(b.Topics), Synonyms: len(b.Synonyms), Words: len(b.Words)}
+	if b.Intents != nil {
+		s.Intents, s.Sets = len(b.Intents.Rules), len(b.Intents.Sets)
+	}
 	at := map[string]int{}
 	for _, c := range b.Categories {
 		if len(c.Path) == 0 {

@@ -96,6 +96,28 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 
+	// The group behaviours people expect: chatter that starts with the
+	// prefix is not a question; a member whose name contains the bot's card
+	// is not the bot; a bare industry word lists its group; a bare number
+	// picks from the list of the one who asked, and nobody else's.
+	n2 := len(sent)
+	fake.push(
+		groupMsg(12, "@alice0001", "资质这东西真麻烦", time.Now()),
+		groupMsg(13, "@alice0001", "@"+botCard+"粉丝 做音乐小程序需要什么资质", time.Now()),
+		groupMsg(14, "@alice0001", "@"+botCard+"\u2005工具", time.Now()),
+		groupMsg(15, "@bob0001", "2", time.Now()),
+		groupMsg(16, "@alice0001", "2", time.Now()),
+	)
+	sent = waitUntil(ctx, t, fake, func(s []sentMsg) bool {
+		return len(s) > n2 && strings.Contains(s[len(s)-1].Content, "【工具-")
+	})
+	byTo = groupSent(sent[n2:])
+	wantTargets(t, sent[n2:], groupUser)
+	wantContains(t, byTo[groupUser], "【工具】下有3个类目", "【工具-备忘录】")
+	for _, no := range []string{"抱歉", "【文娱-音乐】", "没有对应的列表"} {
+		wantNone(t, byTo[groupUser], no)
+	}
+
 	// SIGINT: Run returns nil and keeps the login file, readable by the owner only.
 	stop1()
 	if err := wait(ctx, done1); err != nil {
@@ -189,7 +211,6 @@ func newHandler(t *testing.T, log *slog.Logger) bot.HandlerFunc {
 		},
 		Answerer: &bot.Answerer{
 			Searcher:  ix,
-			Base:      ix.Base,
 			Prefix:    "资质",
 			FollowUps: bot.NewFollowUps(0, 0),
 			Stats:     stats,

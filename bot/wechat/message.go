@@ -1,7 +1,6 @@
 package wechat
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -106,38 +105,10 @@ func (r *runner) translateGroup(msg *openwechat.Message, self *openwechat.Self, 
 			}
 		}
 	}
-	// IsAt depends on a member lookup and misses a mention by nickname when
-	// the bot has a group card, so the names are checked here too.
-	text, mentioned := stripMention(m.Text, names)
-	m.Mentioned = msg.IsAt() || mentioned
-	m.Text = text
+	// openwechat's IsAt matches the bot's name as a substring, so
+	// "@QualBot粉丝" would count; the bot's own rule matches the whole name.
+	// Text keeps the mention: Triggers strip it.
+	m.BotNames = names
+	_, m.Mentioned = bot.StripMention(m.Text, names)
 	return m, msg.FromUserName, true
-}
-
-// stripMention removes "@name" mentions of any of names from text, with the
-// separator WeChat puts after a picked mention (U+2005) or a typed space. It
-// reports whether it found one.
-func stripMention(text string, names []string) (string, bool) {
-	found := false
-	names = slices.Clone(names)
-	// Longest first, so a short name that prefixes a longer one does not cut it.
-	slices.SortFunc(names, func(a, b string) int { return len(b) - len(a) })
-	for _, name := range names {
-		name = strings.TrimSpace(name)
-		if name == "" {
-			continue
-		}
-		at := "@" + name
-		for {
-			i := strings.Index(text, at)
-			if i < 0 {
-				break
-			}
-			found = true
-			rest := text[i+len(at):]
-			rest = strings.TrimLeft(rest, "\u2005 \u00a0")
-			text = text[:i] + rest
-		}
-	}
-	return strings.TrimSpace(text), found
 }

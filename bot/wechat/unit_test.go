@@ -41,25 +41,6 @@ func TestSplit(t *testing.T) {
 	}
 }
 
-func TestStripMention(t *testing.T) {
-	names := []string{"资质", "资质小助手", "QualBot"}
-	for _, test := range []struct {
-		text, want string
-		found      bool
-	}{
-		{"@资质小助手\u2005餐饮要什么资质", "餐饮要什么资质", true},
-		{"@QualBot 记账要什么资质", "记账要什么资质", true},
-		{"记账要什么 @资质小助手", "记账要什么", true},
-		{"@Alice\u2005记账要什么资质", "@Alice\u2005记账要什么资质", false},
-		{"资质 记账", "资质 记账", false},
-	} {
-		got, found := stripMention(test.text, names)
-		if got != test.want || found != test.found {
-			t.Errorf("stripMention(%q) = %q, %v; want %q, %v", test.text, got, found, test.want, test.found)
-		}
-	}
-}
-
 func TestIDSet(t *testing.T) {
 	s := newIDSet(2)
 	if !s.add("a") || s.add("a") {

@@ -165,11 +165,7 @@ func (s *speaker) message(line string, names []string) bot.Message {
 	}
 	if s.group != "" {
 		m.InGroup, m.ChatName, m.Chat = true, s.group, "group:"+s.group
-		for _, n := range names {
-			if strings.Contains(line, "@"+n) {
-				m.Mentioned = true
-			}
-		}
+		_, m.Mentioned = bot.StripMention(line, names)
 	}
 	return m
 }

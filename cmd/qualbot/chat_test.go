@@ -157,6 +157,21 @@ func TestChat_GroupAndAdmins(t *testing.T) {
 		t.Errorf("an untriggered group message was answered:\n%s", out)
 	}
 	s.say("资质 EDI是什么", "《增值电信业务经营许可证》")
+	// The four group behaviours of issue 12: chatter that starts with the
+	// prefix is ignored; a mention keeps the word 资质; an exact mention
+	// only; a bare industry word lists its group, and its asker picks by a
+	// bare number.
+	s.say("资质这东西真麻烦", "")
+	out = s.say("@资质助手 资质审核被驳回怎么办", "资质与类目要求不一致")
+	if strings.Contains(out, "抱歉") {
+		t.Errorf("chatter starting with 资质 was answered:\n%s", out)
+	}
+	s.say("@资质助手粉丝 EDI是什么", "")
+	out = s.say("@资质助手 医疗", "【医疗服务】下有")
+	if strings.Contains(out, "EDI") {
+		t.Errorf("a message for another member was answered:\n%s", out)
+	}
+	s.say("2", "【医疗服务-")
 	s.say(":as 张三", "as contact 张三")
 	s.say(":dm", "now: direct message")
 	if out := s.say("/reindex", "\n\n"); strings.Contains(out, "索引已重建") {

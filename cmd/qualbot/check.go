@@ -72,6 +72,7 @@ func check(args []string, stdout, stderr io.Writer, now time.Time) error {
 	fmt.Fprintf(stdout, "专题：%d\n", s.Topics)
 	fmt.Fprintf(stdout, "同义词：%d\n", s.Synonyms)
 	fmt.Fprintf(stdout, "词典词：%d\n", s.Words)
+	fmt.Fprintf(stdout, "意图规则：%d（%d 个词表）\n", s.Intents, s.Sets)
 
 	cutoff := now.AddDate(0, -staleAfter, 0)
 	if stale := kb.Stale(cutoff); len(stale) > 0 {

@@ -33,12 +33,15 @@ func TestCheck(t *testing.T) {
 专题：2
 同义词：3
 词典词：3
+意图规则：N（N 个词表）
 
 警告：2 个条目的最新来源早于 2025-05-25（超过 18 个月），请核对后更新来源：
 ` + at + `categories/02-电商平台.yaml:16: 类目 电商平台/网上竞价平台/文物 最新来源 2024-01-05
 ` + at + `licences.yaml:23: 资质 《统一社会信用代码证》 最新来源 2020-12-11
 `
 	got := regexp.MustCompile(`版本 [0-9a-f]{12}`).ReplaceAllString(stdout.String(), "版本 VERSION")
+	// A directory without intents uses the shipped ones, whose count changes with them.
+	got = regexp.MustCompile(`意图规则：[1-9][0-9]*（[1-9][0-9]* 个词表）`).ReplaceAllString(got, "意图规则：N（N 个词表）")
 	if got != want {
 		t.Errorf("stdout:\n%s\nwant:\n%s", got, want)
 	}

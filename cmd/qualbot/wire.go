@@ -44,7 +44,6 @@ func wire(cfg Config, log *slog.Logger) (*app, error) {
 	}
 	answerer := &bot.Answerer{
 		Searcher:      ix,
-		Base:          ix.Base,
 		ToTraditional: index.ToTraditional,
 		Prefix:        cfg.GroupPrefix,
 		FollowUps:     bot.NewFollowUps(cfg.FollowUpTTL, bot.DefaultFollowUpKeep),
