@@ -21,6 +21,11 @@ var tuning = struct {
 	// itemRunes is the longest requirement item a lead quotes whole; a
 	// longer one is named by its licences.
 	itemRunes int
+	// processHits is how many of the first hits a failed review looks
+	// through for process knowledge (an FAQ or a topic), and processShare
+	// the least share of the top hit's score such a hit must have.
+	processHits  int
+	processShare float64
 	// leadNames is how many category names a lead lists at most.
 	leadNames int
 	// titleRunes is the longest topic title a lead shows.
@@ -39,6 +44,8 @@ var tuning = struct {
 	leadRunes:    200,
 	itemRunes:    40,
 	leadNames:    6,
+	processHits:  3,
+	processShare: 0.4,
 	titleRunes:   14,
 	gistRunes:    80,
 	groupRunes:   700,
@@ -114,6 +121,15 @@ func compose(res knowledge.Result) composed {
 	hits := collapse(res.Hits)
 	if res.Decision == knowledge.Ambiguous && len(hits) > 1 {
 		return composed{kind: KindChoices, lead: renderChoices(hits), related: hits}
+	}
+	if ask.Kind == knowledge.AskReviewFailed {
+		// A failed review asks what to do; the category it names is
+		// context. Answer with the process knowledge among the first hits.
+		for _, h := range hits[:min(len(hits), tuning.processHits)] {
+			if (h.Kind == knowledge.KindFAQ || h.Kind == knowledge.KindTopic) && h.Score >= hits[0].Score*tuning.processShare {
+				return composeHit(ask.Kind, h, hits)
+			}
+		}
 	}
 	return composeHit(ask.Kind, hits[0], hits)
 }
