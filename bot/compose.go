@@ -26,6 +26,9 @@ var tuning = struct {
 	// the least share of the top hit's score such a hit must have.
 	processHits  int
 	processShare float64
+	// relatedShare is the least share of the best hit's score a hit needs
+	// to be offered after an answer.
+	relatedShare float64
 	// leadNames is how many category names a lead lists at most.
 	leadNames int
 	// titleRunes is the longest topic title a lead shows.
@@ -44,6 +47,7 @@ var tuning = struct {
 	leadRunes:    200,
 	itemRunes:    40,
 	leadNames:    6,
+	relatedShare: 0.25,
 	processHits:  3,
 	processShare: 0.4,
 	titleRunes:   14,
@@ -608,7 +612,8 @@ func composeNotice(n *knowledge.Notice, res knowledge.Result) (composed, bool) {
 
 // relatedList offers the other hits by number; self is what the reply was
 // about. A licence that self, a category, requires is left out: the card
-// names it already. It is empty when there is nothing else.
+// names it already; so is a hit scoring below relatedShare of the best. It
+// is empty when there is nothing else.
 func relatedList(hits []knowledge.Hit, self any) string {
 	var b lines
 	for i, h := range hits {
@@ -620,6 +625,10 @@ func relatedList(hits []knowledge.Hit, self any) string {
 			continue
 		}
 		if c, ok := self.(*knowledge.Category); ok && h.Licence != nil && requires(c, h.Licence) {
+			continue
+		}
+		// A hit far below the best is noise; one an FAQ names has no score.
+		if h.Score > 0 && h.Score < hits[0].Score*tuning.relatedShare {
 			continue
 		}
 		b.add(choiceLine(i+1, h.Title(), string(h.Kind)))
