@@ -14,6 +14,10 @@ func TestLayering(t *testing.T) {
 		"index":      {"github.com/eatmoreapple/", mod + "bot", mod + "cmd"},
 		"bot":        {"github.com/blevesearch/", "github.com/eatmoreapple/", "github.com/go-ego/", "github.com/prometheus/", mod + "index", mod + "cmd"},
 		"bot/wechat": {"github.com/blevesearch/", "github.com/go-ego/", "github.com/prometheus/", mod + "index", mod + "cmd"},
+		// The official channels: each the only importer of its protocol
+		// library, and neither of openwechat nor of the index.
+		"bot/kf":       {"github.com/blevesearch/", "github.com/eatmoreapple/", "github.com/go-ego/", "github.com/prometheus/", "github.com/coder/", mod + "index", mod + "cmd"},
+		"bot/wecombot": {"github.com/blevesearch/", "github.com/eatmoreapple/", "github.com/go-ego/", "github.com/prometheus/", "github.com/silenceper/", mod + "index", mod + "cmd"},
 	}
 	for dir, bad := range forbidden {
 		pkg, err := build.ImportDir(dir, 0)

@@ -21,11 +21,11 @@ var tuning = struct {
 	// itemRunes is the longest requirement item a lead quotes whole; a
 	// longer one is named by its licences.
 	itemRunes int
-	// processHits is how many of the first hits a failed review looks
-	// through for process knowledge (an FAQ or a topic), and processShare
-	// the least share of the top hit's score such a hit must have.
-	processHits  int
-	processShare float64
+	// kindHits is how many of the first hits are looked through for one of
+	// the kind the ask wants (see answeringKinds), and kindShare the least
+	// share of the top hit's score such a hit must have.
+	kindHits  int
+	kindShare float64
 	// relatedShare is the least share of the best hit's score a hit needs
 	// to be offered after an answer.
 	relatedShare float64
@@ -48,8 +48,8 @@ var tuning = struct {
 	itemRunes:    40,
 	leadNames:    6,
 	relatedShare: 0.25,
-	processHits:  3,
-	processShare: 0.4,
+	kindHits:     3,
+	kindShare:    0.4,
 	titleRunes:   14,
 	gistRunes:    80,
 	groupRunes:   700,
@@ -126,16 +126,27 @@ func compose(res knowledge.Result) composed {
 	if res.Decision == knowledge.Ambiguous && len(hits) > 1 {
 		return composed{kind: KindChoices, lead: renderChoices(hits), related: hits}
 	}
-	if ask.Kind == knowledge.AskReviewFailed {
-		// A failed review asks what to do; the category it names is
-		// context. Answer with the process knowledge among the first hits.
-		for _, h := range hits[:min(len(hits), tuning.processHits)] {
-			if (h.Kind == knowledge.KindFAQ || h.Kind == knowledge.KindTopic) && h.Score >= hits[0].Score*tuning.processShare {
+	// What is asked says what kind of hit answers it: a failed review asks
+	// what to do (the category it names is context), and "要什么证",
+	// "选什么类目", "个人能不能" ask about a category. Among the first hits,
+	// one of that kind close enough to the top answers.
+	if want := answeringKinds[ask.Kind]; len(want) > 0 && !slices.Contains(want, hits[0].Kind) {
+		for _, h := range hits[1:min(len(hits), tuning.kindHits)] {
+			if slices.Contains(want, h.Kind) && h.Score >= hits[0].Score*tuning.kindShare {
 				return composeHit(ask.Kind, h, hits)
 			}
 		}
 	}
 	return composeHit(ask.Kind, hits[0], hits)
+}
+
+// answeringKinds are the kinds of hit that answer an ask kind, where it
+// matters.
+var answeringKinds = map[knowledge.AskKind][]knowledge.Kind{
+	knowledge.AskReviewFailed:  {knowledge.KindFAQ, knowledge.KindTopic},
+	knowledge.AskLicences:      {knowledge.KindCategory},
+	knowledge.AskWhichCategory: {knowledge.KindCategory},
+	knowledge.AskIndividual:    {knowledge.KindCategory},
 }
 
 // collapse keeps one of the hits that stand for one topic (the topic and

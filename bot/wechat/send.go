@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/qualbot/qualbot/bot"
+
 	"github.com/eatmoreapple/openwechat"
 )
 
@@ -53,8 +55,8 @@ func (c *conn) sendText(ctx context.Context, to, text string) (string, error) {
 type sender struct {
 	interval, jitter time.Duration
 	log              *slog.Logger
-	sent             *idSet    // ids of sent messages, so their echoes are ignored
-	depth            func(int) // told the queue's length when it changes; may be nil
+	sent             *bot.SeenIDs // ids of sent messages, so their echoes are ignored
+	depth            func(int)    // told the queue's length when it changes; may be nil
 
 	q    chan outgoing
 	mu   sync.Mutex
@@ -63,7 +65,7 @@ type sender struct {
 	wake chan struct{}
 }
 
-func newSender(size int, interval, jitter time.Duration, log *slog.Logger, sent *idSet) *sender {
+func newSender(size int, interval, jitter time.Duration, log *slog.Logger, sent *bot.SeenIDs) *sender {
 	return &sender{
 		interval: interval, jitter: jitter, log: log, sent: sent,
 		q:    make(chan outgoing, size),
@@ -140,7 +142,7 @@ func (s *sender) send(ctx context.Context, o outgoing) {
 		s.next = time.Now().Add(s.interval + s.randJitter())
 		s.mu.Unlock()
 		if err == nil {
-			s.sent.add(id)
+			s.sent.Add(id)
 			return
 		}
 		if ctx.Err() != nil {

@@ -51,6 +51,8 @@ type Config struct {
 	LogFormat string
 	// LogLevel is the least level logged: debug, info, warn or error.
 	LogLevel string
+	// channelConfig chooses the channels of qualbot run (channels.go).
+	channelConfig
 }
 
 // DefaultConfig returns the settings qualbot runs with when no flag is given.
@@ -67,6 +69,7 @@ func DefaultConfig() Config {
 		SendRate:      30,
 		LogFormat:     "auto",
 		LogLevel:      "info",
+		channelConfig: defaultChannelConfig(),
 	}
 }
 
@@ -87,6 +90,7 @@ func (c *Config) addFlags(fs *flag.FlagSet) {
 func (c *Config) addRunFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.LoginFile, "login-file", c.LoginFile, "the WeChat login `file` kept between restarts (created 0600)")
 	fs.IntVar(&c.SendRate, "send-rate", c.SendRate, "at most `n` messages sent per minute, each with a random extra delay")
+	c.channelConfig.addFlags(fs)
 }
 
 // listFlag is a comma-separated list flag.

@@ -205,6 +205,9 @@ func TestBucketFlag(t *testing.T) {
 func TestHelp(t *testing.T) {
 	clearEnv(t)
 	all := allSettings()
+	runFlags := flag.NewFlagSet("run", flag.ContinueOnError)
+	runCfg := DefaultConfig()
+	runCfg.addRunFlags(runFlags)
 	for _, args := range [][]string{{"-h"}, {"run", "-h"}, {"chat", "-h"}} {
 		var stdout, stderr bytes.Buffer
 		err := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
@@ -214,7 +217,7 @@ func TestHelp(t *testing.T) {
 		help := stderr.String()
 		isChat := args[0] == "chat"
 		all.VisitAll(func(f *flag.Flag) {
-			runOnly := f.Name == "login-file" || f.Name == "send-rate"
+			runOnly := runFlags.Lookup(f.Name) != nil
 			if isChat && runOnly {
 				return
 			}

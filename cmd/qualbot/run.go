@@ -7,9 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"time"
-
-	"github.com/qualbot/qualbot/bot/wechat"
 )
 
 // cmdRun is the WeChat bot, the default command: it logs in (a QR code in
@@ -20,11 +17,17 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: qualbot [run] [flags]\n\n"+
-			"Log in to WeChat and answer questions. The first time, scan the QR code with the\n"+
-			"bot's WeChat account; the session is saved to the login file so that a restart\n"+
-			"needs no scan. Admins are contacts whose remark name (备注) is in --admins, and\n"+
-			"the bot's own account writing to the file helper (文件传输助手).\n\nflags:")
+		fmt.Fprintln(stderr, "usage: qualbot [run] [--channel wechat,kf,wecom-bot] [flags]\n\n"+
+			"Answer questions on the chosen channels, all from one knowledge base; an admin on\n"+
+			"any of them can /reindex it for all. The README's \"Which channel?\" compares them.\n\n"+
+			"  wechat     web WeChat through openwechat (unofficial: accounts get banned). The\n"+
+			"             first time, scan the QR code with the bot's account; the session is\n"+
+			"             saved to the login file. Admins: remark names (备注) in --admins, and\n"+
+			"             the bot's own account writing to the file helper (文件传输助手).\n"+
+			"  kf         微信客服: serves WeCom's callback on --kf-addr; secret in $"+envKFSecret+".\n"+
+			"             Admins: external user ids in --kf-admins.\n"+
+			"  wecom-bot  企业微信 智能机器人 over its WebSocket; secret in $"+envWeComBotSecret+".\n"+
+			"             Admins: WeCom user ids in --wecom-bot-admins.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	cfg.addFlags(fs)
@@ -47,6 +50,9 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
+	// One knowledge base and one index answer on every channel; the
+	// official channels' admins are known by their transport's identity.
+	cfg.Admins = append(cfg.Admins, cfg.adminIdentities()...)
 	a, err := wire(cfg, log)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
@@ -64,16 +70,11 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	}
 	log.Info("knowledge base loaded", "from", from, "categories", st.TotalCategories(), "licences", st.Licences, "topics", st.Topics)
 
-	interval := time.Minute / time.Duration(cfg.SendRate)
-	return wechat.Run(ctx, wechat.Config{
-		LoginFile:    cfg.LoginFile,
-		SendInterval: interval,
-		SendJitter:   interval / 2,
-		Out:          stdout,
-		Log:          log,
-		LoginState:   m.setLoggedIn,
-		QueueDepth:   m.setQueueDepth,
-	}, a.Handler)
+	transports, err := buildTransports(cfg, log, stdout, m)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	return runTransports(ctx, transports, a.Handler, log)
 }
 
 // defaultLoginFile is where the WeChat session is kept when --login-file is
