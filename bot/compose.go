@@ -19,7 +19,7 @@ var tuning = struct {
 	// leadRunes is what a first message aims at, the hint included.
 	leadRunes int
 	// itemRunes is the longest requirement item a lead quotes whole; a
-	// longer one is named by its licences.
+	// longer one is cut after a name, with "…".
 	itemRunes int
 	// kindHits is how many of the first hits are looked through for one of
 	// the kind the ask wants (see answeringKinds), and kindShare the least

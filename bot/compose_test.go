@@ -137,6 +137,13 @@ func TestCompose(t *testing.T) {
 			want: []string{leadDifference, "· 《增值电信业务经营许可证》：", "· 《非经营性互联网信息服务备案核准》："},
 		},
 		{
+			name: "what a category needs, when an overview ranks first: the category close behind answers",
+			res: knowledge.Result{Ask: knowledge.Ask{Kind: knowledge.AskLicences}, Decision: knowledge.Confident,
+				Hits: []knowledge.Hit{topicHit("类目资质总览"), hit(live, 0.7)}},
+			kind: KindAnswer,
+			want: []string{"【社交-直播】（个人不可选），需要："},
+		},
+		{
 			name:    "how long: the topic's FAQ of that kind",
 			res:     knowledge.Result{Ask: knowledge.Ask{Kind: knowledge.AskDuration}, Hits: []knowledge.Hit{topicHit("备案")}, Decision: knowledge.Confident},
 			kind:    KindAnswer,
