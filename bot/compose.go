@@ -100,8 +100,8 @@ func compose(res knowledge.Result) composed {
 			}
 		}
 	case knowledge.AskDifference:
-		if q := differenceFAQ(append(collapse(res.Hits)[:min(1, len(res.Hits)):min(1, len(res.Hits))], ask.Pair...)); q != nil {
-			return composeFAQ(q, collapse(res.Hits))
+		if q := differenceFAQ(append(slices.Clone(res.Hits[:min(1, len(res.Hits))]), ask.Pair...)); q != nil {
+			return composeFAQ(q, res.Hits)
 		}
 		if len(ask.Pair) == 2 {
 			return composeDifference(ask.Pair, res.Hits)
@@ -122,7 +122,8 @@ func compose(res knowledge.Result) composed {
 		}
 		return composed{kind: KindDecline, lead: replyDecline, declined: true}
 	}
-	hits := collapse(res.Hits)
+	// The index gives one hit per topic: an FAQ and its topic are one answer.
+	hits := res.Hits
 	if res.Decision == knowledge.Ambiguous && len(hits) > 1 {
 		return composed{kind: KindChoices, lead: renderChoices(hits), related: hits}
 	}
@@ -147,35 +148,6 @@ var answeringKinds = map[knowledge.AskKind][]knowledge.Kind{
 	knowledge.AskLicences:      {knowledge.KindCategory},
 	knowledge.AskWhichCategory: {knowledge.KindCategory},
 	knowledge.AskIndividual:    {knowledge.KindCategory},
-}
-
-// collapse keeps one of the hits that stand for one topic (the topic and
-// its FAQs): they are one answer, not rival ones. It keeps the place of the
-// first and prefers an FAQ, the more direct answer, to the topic.
-func collapse(hits []knowledge.Hit) []knowledge.Hit {
-	at := map[*knowledge.Topic]int{}
-	var out []knowledge.Hit
-	for _, h := range hits {
-		t := h.Topic
-		if h.FAQ != nil {
-			t = h.FAQ.Topic
-		}
-		if t == nil {
-			out = append(out, h)
-			continue
-		}
-		i, ok := at[t]
-		if !ok {
-			at[t] = len(out)
-			out = append(out, h)
-			continue
-		}
-		if h.FAQ != nil && out[i].Kind == knowledge.KindTopic {
-			h.Score = out[i].Score
-			out[i] = h
-		}
-	}
-	return out
 }
 
 // composeHit answers with one hit, as the ask kind wants it.
