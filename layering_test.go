@@ -18,6 +18,8 @@ func TestLayering(t *testing.T) {
 		// library, and neither of openwechat nor of the index.
 		"bot/kf":       {"github.com/blevesearch/", "github.com/eatmoreapple/", "github.com/go-ego/", "github.com/prometheus/", "github.com/coder/", mod + "index", mod + "cmd"},
 		"bot/wecombot": {"github.com/blevesearch/", "github.com/eatmoreapple/", "github.com/go-ego/", "github.com/prometheus/", "github.com/silenceper/", mod + "index", mod + "cmd"},
+		"bot/httpapi":  {"github.com/blevesearch/", "github.com/eatmoreapple/", "github.com/go-ego/", "github.com/prometheus/", "github.com/modelcontextprotocol/", mod + "index", mod + "cmd"},
+		"bot/mcp":      {"github.com/blevesearch/", "github.com/eatmoreapple/", "github.com/go-ego/", "github.com/prometheus/", mod + "index", mod + "cmd", mod + "bot/httpapi"},
 	}
 	for dir, bad := range forbidden {
 		pkg, err := build.ImportDir(dir, 0)

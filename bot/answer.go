@@ -203,17 +203,7 @@ func (a *Answerer) Handle(ctx context.Context, r Replier, m Message) error {
 			a.FollowUps.Delete(key)
 		}
 	}
-	switch {
-	case rep.Declined:
-		a.Stats.declined(m.Text)
-		if a.Unanswered != nil {
-			if err := a.Unanswered.Record(m, m.Text); err != nil && a.Log != nil {
-				a.Log.WarnContext(ctx, "record unanswered question", "err", err)
-			}
-		}
-	case rep.Kind == KindAnswer || rep.Kind == KindCheck || rep.Kind == KindChoices:
-		a.Stats.answered()
-	}
+	a.Account(ctx, m, rep, res)
 	return a.send(ctx, r, m, rep.Parts)
 }
 

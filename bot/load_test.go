@@ -222,7 +222,9 @@ func TestLoad(t *testing.T) {
 			onDisk += fi.Size()
 		}
 	}
-	if onDisk == 0 || onDisk > 2*logMax {
+	// (The global budget counts every message sent, so which questions get
+	// through, and whether a decline is among them, depends on the order.)
+	if onDisk == 0 && tl.outcomes[bot.OutcomeDeclined] > 0 || onDisk > 2*logMax {
 		t.Errorf("unanswered log takes %d bytes, want 1 to %d", onDisk, 2*logMax)
 	}
 }

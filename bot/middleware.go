@@ -28,11 +28,17 @@ func ReplyOnError(log *slog.Logger, logText bool) Middleware {
 				// An observed message gets its one log line, with the
 				// error, from the observers.
 				if !noteError(ctx, err) {
-					attrs := []any{"chat", m.Chat, "group", m.InGroup, "msg", m.ID, "err", err}
+					attrs := []any{"chat", m.Chat, "group", m.InGroup, "msg", m.ID, "err", redact(err, m.Text)}
 					if logText {
-						attrs = append(attrs, "text", m.Text)
+						attrs = append(attrs[:len(attrs)-1], err, "text", m.Text)
 					}
 					log.ErrorContext(ctx, "handle message", attrs...)
+				}
+				if ctx.Err() != nil {
+					// Shutting down: the work was cut short, not broken,
+					// and an apology now would be one per queued message.
+					err = nil
+					return
 				}
 				if serr := r.Reply(ctx, replyInternal); serr != nil {
 					err = fmt.Errorf("bot: send apology: %w", serr)

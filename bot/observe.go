@@ -2,8 +2,11 @@ package bot
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"math"
+	"strings"
 	"sync"
 	"time"
 
@@ -167,16 +170,24 @@ func noteReply(ctx context.Context, k ReplyKind, hits []knowledge.Hit) {
 		return
 	}
 	e.Hits = hits
+	if o := k.Outcome(); o != "" {
+		e.Outcome = o
+	}
+}
+
+// Outcome is the decision a reply of kind k is logged and counted as.
+func (k ReplyKind) Outcome() Outcome {
 	switch k {
 	case KindAnswer, KindCheck, KindDetails:
-		e.Outcome = OutcomeAnswered
+		return OutcomeAnswered
 	case KindChoices, KindClarify:
-		e.Outcome = OutcomeClarify
+		return OutcomeClarify
 	case KindDecline:
-		e.Outcome = OutcomeDeclined
+		return OutcomeDeclined
 	case KindHelp, KindThanks:
-		e.Outcome = OutcomeHelp
+		return OutcomeHelp
 	}
+	return ""
 }
 
 // noteError records an error that ReplyOnError handled. It reports whether
@@ -225,6 +236,24 @@ func (c *countingReplier) count() int {
 	return c.n
 }
 
+// redact returns err with the texts cut out of its message: an error may
+// quote what a user wrote, which stays out of the logs without --log-text.
+func redact(err error, texts ...string) error {
+	msg := err.Error()
+	cut := false
+	for _, t := range texts {
+		for _, s := range []string{t, strings.TrimSpace(t), fmt.Sprintf("%q", t)} {
+			if len(s) >= 2 && strings.Contains(msg, s) {
+				msg, cut = strings.ReplaceAll(msg, s, "[text]"), true
+			}
+		}
+	}
+	if !cut {
+		return err
+	}
+	return errors.New(msg)
+}
+
 // LogEvents returns an Observer that writes one log line per message: the
 // chat kind, the trigger, the decision, the ids matched, the top score,
 // the replies sent and the latency. Errors are logged at level Error with
@@ -260,7 +289,11 @@ func LogEvents(log *slog.Logger, withText bool) Observer {
 				slog.String("group", e.Message.ChatName))
 		}
 		if e.Err != nil {
-			attrs = append(attrs, slog.Any("err", e.Err))
+			err := e.Err
+			if !withText {
+				err = redact(err, e.Message.Text)
+			}
+			attrs = append(attrs, slog.Any("err", err))
 		}
 		log.LogAttrs(ctx, level, "message", attrs...)
 	})

@@ -26,15 +26,32 @@ const maxTimeJitter = 5 * time.Minute
 // DefaultMaxKeys bounds how many senders and chats RateLimit tracks.
 const DefaultMaxKeys = 10000
 
+// DefaultReplyParts is how many messages RateLimit expects an answer to
+// take when it asks the channel for room.
+const DefaultReplyParts = 3
+
 // RateLimit is the flood protection: a token bucket per sender, one per
-// chat, and a global budget for everything the bot sends. A message that
-// finds any of them empty is dropped. The first drop of a flood gets one
-// fixed "稍后再试" notice; the following ones get nothing until a message
-// of that sender passes again. The bot's owner is never limited.
+// chat, and a global budget for everything the bot sends, counted in
+// messages (an answer sent in three parts takes three tokens, a notice
+// one). A message that finds any of them empty, or a channel without room
+// for an answer, is dropped. The first drop of a flood gets one fixed
+// "稍后再试" notice; the following ones get nothing until the flood is
+// over, that is until the bucket it emptied is full again. The bot's owner
+// is never limited.
 type RateLimit struct {
 	Sender Bucket
 	Chat   Bucket
+	// Global is the budget of messages sent; set it from what the channel
+	// can send (a send rate), so that the bot never takes more questions
+	// than it can answer.
 	Global Bucket
+	// Room, when set, returns how many more messages the channel takes now
+	// (the free places of a send queue). A question is taken only when an
+	// answer of ReplyParts messages and a notice fit, and a notice only when
+	// it fits.
+	Room func() int
+	// ReplyParts is the room an answer needs; 0 means DefaultReplyParts.
+	ReplyParts int
 	// MaxKeys bounds the senders and chats tracked; 0 means DefaultMaxKeys.
 	MaxKeys int
 
@@ -72,14 +89,86 @@ func (rl *RateLimit) Middleware(next HandlerFunc) HandlerFunc {
 		}
 		pass, notice := rl.admit(m)
 		if pass {
-			return next(ctx, r, m)
+			pc := &partCounter{r: r}
+			err := next(ctx, pc, m)
+			// The admission took one token; the other parts take theirs now.
+			rl.spend(m.Time, pc.count()-1)
+			return err
 		}
 		noteOutcome(ctx, OutcomeRateLimited)
-		if notice {
+		if notice && rl.noticeFits(m.Time) {
 			return r.Reply(ctx, replyRateLimited)
 		}
 		return nil
 	}
+}
+
+// spend takes n more tokens from the global budget, going into debt: the
+// messages are already sent, and the next questions wait for them.
+func (rl *RateLimit) spend(mt time.Time, n int) {
+	if n <= 0 || rl.global == nil {
+		return
+	}
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	rl.global.ReserveN(rl.at(mt), n)
+}
+
+// noticeFits reports whether a notice may be sent: the channel has room for
+// it. Its message is counted in the global budget, in debt if need be (a
+// flood gets one notice, so the debt is bounded by the floods).
+func (rl *RateLimit) noticeFits(mt time.Time) bool {
+	if !rl.roomFor(1) {
+		return false
+	}
+	rl.spend(mt, 1)
+	return true
+}
+
+// at returns the time a message stamped mt counts at: never before the
+// latest seen (see admit). The caller holds rl.mu.
+func (rl *RateLimit) at(mt time.Time) time.Time {
+	t := now(mt)
+	if t.Before(rl.latest) {
+		return rl.latest
+	}
+	return t
+}
+
+// partCounter counts the messages a reply sends.
+type partCounter struct {
+	r  Replier
+	mu sync.Mutex
+	n  int
+}
+
+func (c *partCounter) Reply(ctx context.Context, text string) error {
+	err := c.r.Reply(ctx, text)
+	if err == nil {
+		c.add(1)
+	}
+	return err
+}
+
+// ReplyParts keeps a transport's PartsReplier visible through the counter.
+func (c *partCounter) ReplyParts(ctx context.Context, parts []string) error {
+	err := Send(ctx, c.r, parts)
+	if err == nil {
+		c.add(len(parts))
+	}
+	return err
+}
+
+func (c *partCounter) add(n int) {
+	c.mu.Lock()
+	c.n += n
+	c.mu.Unlock()
+}
+
+func (c *partCounter) count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
 }
 
 // admit takes one token from every bucket m passes through, or none. It
@@ -105,10 +194,23 @@ func (rl *RateLimit) admit(m Message) (pass, notice bool) {
 	rl.latest = t
 	s := rl.get(rl.senders, rl.Sender, m.Chat+"\x00"+sender, t)
 	c := rl.get(rl.chats, rl.Chat, m.Chat, t)
+	// A flood is over when the bucket it emptied is full again; until
+	// then its drops get no further notice, even when a message passes
+	// now and then as tokens trickle back.
+	for _, e := range []*entry{s, c} {
+		if e != nil && e.noticed && e.lim.TokensAt(t) >= float64(e.lim.Burst()) {
+			e.noticed = false
+		}
+	}
+	// One place more than an answer takes: the flood's notice must fit.
+	need := cmpOr(rl.ReplyParts, DefaultReplyParts) + 1
+	if rl.globalNoticed && (rl.global == nil || rl.global.TokensAt(t) >= float64(rl.global.Burst())) && rl.roomFor(need) {
+		rl.globalNoticed = false
+	}
 	var rs []*rate.Reservation
-	ok := true
+	ok := rl.roomFor(need)
 	for _, lim := range []*rate.Limiter{limOf(s), limOf(c), rl.global} {
-		if lim == nil {
+		if lim == nil || !ok {
 			continue
 		}
 		res := lim.ReserveN(t, 1)
@@ -119,13 +221,6 @@ func (rl *RateLimit) admit(m Message) (pass, notice bool) {
 		}
 	}
 	if ok {
-		if s != nil {
-			s.noticed = false
-		}
-		if c != nil {
-			c.noticed = false
-		}
-		rl.globalNoticed = false
 		return true, false
 	}
 	for _, res := range rs {
@@ -136,7 +231,7 @@ func (rl *RateLimit) admit(m Message) (pass, notice bool) {
 	switch {
 	case s != nil && s.noticed, c != nil && c.noticed:
 		return false, false
-	case rl.global != nil && rl.global.TokensAt(t) < 1:
+	case rl.global != nil && rl.global.TokensAt(t) < 1, !rl.roomFor(need):
 		if rl.globalNoticed {
 			return false, false
 		}
@@ -149,6 +244,11 @@ func (rl *RateLimit) admit(m Message) (pass, notice bool) {
 		c.noticed = true
 	}
 	return false, true
+}
+
+// roomFor reports whether the channel takes n more messages now.
+func (rl *RateLimit) roomFor(n int) bool {
+	return rl.Room == nil || rl.Room() >= n
 }
 
 func limOf(e *entry) *rate.Limiter {

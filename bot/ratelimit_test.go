@@ -120,3 +120,87 @@ func TestRateLimit_MaxKeys(t *testing.T) {
 		t.Errorf("tracking %d senders and chats, want at most 10", n)
 	}
 }
+
+// TestRateLimit_OneNoticePerFlood backs the README's promise: a sustained
+// flood gets at most one "稍后再试" per chat. A message that passed now and
+// then, as tokens trickled back, used to start a new flood with a new
+// notice: 10 to 60 a minute.
+func TestRateLimit_OneNoticePerFlood(t *testing.T) {
+	t0 := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	for _, test := range []struct {
+		name    string
+		senders int
+	}{
+		{"one sender", 1},
+		{"many senders in one group", 600},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			rl := &bot.RateLimit{
+				Sender: bot.Bucket{Every: 6 * time.Second, Burst: 5},
+				Chat:   bot.Bucket{Every: 2 * time.Second, Burst: 10},
+				Global: bot.Bucket{Every: time.Second, Burst: 20},
+			}
+			h := bot.Chain(echo, rl.Middleware)
+			rec := &recorder{}
+			for i := range 600 { // 10 a second for a minute
+				m := bot.Message{Chat: "g", InGroup: true, Sender: fmt.Sprint(i % test.senders), Text: "q",
+					Time: t0.Add(time.Duration(i) * 100 * time.Millisecond)}
+				if err := h(context.Background(), rec, m); err != nil {
+					t.Fatal(err)
+				}
+			}
+			notices := strings.Count(strings.Join(rec.replies, "\n"), "稍后再试")
+			if notices != 1 {
+				t.Errorf("%d notices in a one-minute flood, want 1", notices)
+			}
+			if answers := len(rec.replies) - notices; answers < 10 {
+				t.Errorf("%d answers, want the flood still answered at the chat's rate", answers)
+			}
+		})
+	}
+}
+
+// TestRateLimit_CountsParts: the global budget used to count answers, not
+// the two or three messages each sends, nor the notices.
+func TestRateLimit_CountsParts(t *testing.T) {
+	t0 := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	rl := &bot.RateLimit{Global: bot.Bucket{Every: time.Minute, Burst: 9}}
+	threeParts := func(ctx context.Context, r bot.Replier, m bot.Message) error {
+		return bot.Send(ctx, r, []string{"（1/3）", "（2/3）", "（3/3）"})
+	}
+	h := bot.Chain(threeParts, rl.Middleware)
+	rec := &recorder{}
+	for i := range 6 {
+		m := bot.Message{Chat: fmt.Sprint(i), Sender: fmt.Sprint(i), Text: "q", Time: t0}
+		if err := h(context.Background(), rec, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Nine messages of budget: three answers of three parts, then one notice.
+	if got, want := strings.Join(rec.replies, ""), strings.Repeat("（1/3）（2/3）（3/3）", 3)+"消息太多了，请稍后再试。"; got != want {
+		t.Errorf("sent %q, want %q", got, want)
+	}
+}
+
+// TestRateLimit_Room: admission follows what the channel can send. A full
+// send queue used to take questions whose answers it then dropped.
+func TestRateLimit_Room(t *testing.T) {
+	room := 10
+	rl := &bot.RateLimit{Room: func() int { return room }}
+	h := bot.Chain(echo, rl.Middleware)
+	rec := &recorder{}
+	say := func() {
+		if err := h(context.Background(), rec, bot.Message{Chat: "c", Sender: "s", Text: "q"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	say()
+	room = bot.DefaultReplyParts - 1
+	say()
+	say()
+	room = 0
+	say()
+	if got := strings.Join(rec.replies, "|"); got != "q|消息太多了，请稍后再试。" {
+		t.Errorf("sent %q, want one answer, then one notice while the channel is short of room", got)
+	}
+}

@@ -194,7 +194,9 @@ func renderCheck(ck knowledge.Check, haveOther bool) string {
 	c := ck.Category
 	var b lines
 	b.add(fmt.Sprintf(checkHead, c.Title()))
-	if len(ck.Have) > 0 {
+	if len(ck.Have) > 0 && haveOther {
+		b.add(fmt.Sprintf(checkHave, licenceNames(ck.Have)) + checkRest)
+	} else if len(ck.Have) > 0 {
 		b.add(fmt.Sprintf(checkHave, licenceNames(ck.Have)))
 	} else {
 		b.add(fmt.Sprintf(checkHave, checkOther))

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/qualbot/qualbot/knowledge"
 )
 
 // Every text the bot sends to a user lives in this file, so that it can be
@@ -96,6 +98,9 @@ const (
 	// checkOther stands for what a user says they have when it is not a
 	// licence of the knowledge base: their words are never repeated.
 	checkOther = "你提到的材料"
+	// checkRest follows the licences a user has when they named more than
+	// licences: the rest is not quoted either.
+	checkRest = "；其余内容没有识别为资质。"
 )
 
 // Out of scope, and questions to ask back.
@@ -192,12 +197,32 @@ const (
 
 // Admin replies.
 const (
-	reindexOK    = "索引已重建，用时%s：类目%d个、资质%d个、主题%d个、同义词%d个。知识库版本%s。"
-	reindexFail  = "重建失败，旧索引继续使用。请修正以下问题后再发 /reindex：\n%s"
-	reindexMore  = "……另有%d个问题"
-	statsText    = "运行时间：%s\n已回答：%d\n未回答：%d\n知识库版本：%s（加载于%s）\n常见的未回答问题：\n%s"
-	statsTopLine = "%d. %s（%d次）"
+	reindexOK   = "索引已重建，用时%s：类目%d个、资质%d个、主题%d个、同义词%d个。知识库版本%s。"
+	reindexFail = "重建失败，旧索引继续使用。请修正以下问题后再发 /reindex：\n%s"
+	reindexMore = "……另有%d个问题"
+	// A reload that would remove entries waits for the admin to confirm it.
+	reindexConfirm   = "新知识库会删除%d个条目，旧索引继续使用：\n%s\n确认删除请在10分钟内发送 /reindex 确认"
+	reindexChanged   = "与正在使用的知识库相比："
+	reindexAdded     = "新增%d个：%s"
+	reindexRemoved   = "删除%d个：%s"
+	reindexModified  = "修改%d个：%s"
+	reindexUnchanged = "与正在使用的知识库相比没有变化。"
+	reindexAndMore   = "等%d个"
+	statsText        = "运行时间：%s\n已回答：%d\n未回答：%d\n知识库版本：%s（加载于%s）\n常见的未回答问题：\n%s"
+	statsTopLine     = "%d. %s（%d次）"
 )
+
+// changeName names an entry a reload changes: "类目 金融业/银行".
+// ChangeName names one change of a reload for an admin or a curator
+// ("类目 社交/直播").
+func ChangeName(c knowledge.Change) string { return changeName(c) }
+
+func changeName(c knowledge.Change) string {
+	if c.Kind == "" {
+		return "同义词 " + c.Name
+	}
+	return kindLabel[string(c.Kind)] + " " + c.Name
+}
 
 func helpText(prefix string) string {
 	if prefix == "" {
@@ -250,3 +275,29 @@ func durationText(d time.Duration) string {
 	fmt.Fprintf(&b, "%d分钟", (d%time.Hour)/time.Minute)
 	return b.String()
 }
+
+// APIErrors are the messages of the HTTP API's and the MCP tools' errors,
+// by error code. The codes are part of the API; the messages may change.
+var APIErrors = map[string]string{
+	"bad_request":        "请求格式不对，请对照接口文档检查参数。",
+	"empty_question":     "问题不能为空。",
+	"question_too_long":  "问题太长了，请精简到%d个字以内。",
+	"category_not_found": "没有这个类目。请用“一级/二级”的写法，例如“社交/直播”，或先查看类目树。",
+	"licence_not_found":  "没有收录这项资质。可以用官方全称或常用简称（如EDI、ICP许可证）查询。",
+	"too_many":           "一次最多查询%d项。",
+	"request_too_large":  "请求太大了。",
+	"not_found":          "没有这个接口。",
+	"method_not_allowed": "这个接口不支持该请求方法。",
+	"unauthorized":       "需要管理令牌（Authorization: Bearer …）才能执行此操作。",
+	"admin_disabled":     "服务器没有配置管理令牌，管理操作已关闭。",
+	"rate_limited":       "请求太频繁了，请稍后再试。",
+	"reload_busy":        "正在重建索引，请稍后再试。",
+	"reload_failed":      "知识库重新加载失败，仍在使用原来的版本。",
+	"reload_unavailable": "这里不能重新加载知识库。",
+	"reload_confirm":     "新知识库会删除条目（见 problems），旧版本继续使用。确认删除请在10分钟内带 confirm=1 再次请求。",
+	"internal":           "抱歉，系统出了点问题，请稍后再试。",
+}
+
+// APINearCategories follows a category_not_found error of the MCP tools
+// with the closest categories' paths.
+const APINearCategories = "相近的类目：%s"

@@ -66,7 +66,9 @@ func (s *Stats) declined(q string) {
 	if s == nil {
 		return
 	}
-	q = strings.TrimSpace(q)
+	// A bounded prefix: 500 distinct questions of a megabyte each would
+	// otherwise hold half a gigabyte.
+	q = clip(strings.TrimSpace(q), MaxQuestionRunes)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.nDeclined++

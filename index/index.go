@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime/debug"
@@ -62,7 +63,7 @@ func BuildWith(kb *knowledge.Base, par Params) (*Index, error) {
 }
 
 func build(kb *knowledge.Base, mode analysisMode, par Params) (*Index, error) {
-	s, err := newServed(kb, mode, par)
+	s, err := newServed(context.Background(), kb, mode, par)
 	if err != nil {
 		return nil, err
 	}
@@ -73,6 +74,13 @@ func build(kb *knowledge.Base, mode analysisMode, par Params) (*Index, error) {
 // flight finish on the old index, which is closed afterwards. If building
 // fails, the old knowledge base stays in service and the error is returned.
 func (ix *Index) Reload(kb *knowledge.Base) error {
+	return ix.ReloadContext(context.Background(), kb)
+}
+
+// ReloadContext is Reload stopped by ctx: the build runs beside the searches
+// (they go on against the old index), and a cancelled build leaves the old
+// index in service.
+func (ix *Index) ReloadContext(ctx context.Context, kb *knowledge.Base) error {
 	ix.reload.Lock()
 	defer ix.reload.Unlock()
 	ix.mu.RLock()
@@ -81,9 +89,13 @@ func (ix *Index) Reload(kb *knowledge.Base) error {
 	if closed {
 		return ErrClosed
 	}
-	next, err := newServed(kb, ix.mode, ix.par)
+	next, err := newServed(ctx, kb, ix.mode, ix.par)
 	if err != nil {
 		return err
+	}
+	if err := ctx.Err(); err != nil {
+		next.close()
+		return fmt.Errorf("index: reload: %w", err)
 	}
 	ix.mu.Lock()
 	old := ix.cur
@@ -131,7 +143,7 @@ func (s *served) close() error {
 	return err
 }
 
-func newServed(kb *knowledge.Base, mode analysisMode, par Params) (_ *served, err error) {
+func newServed(ctx context.Context, kb *knowledge.Base, mode analysisMode, par Params) (_ *served, err error) {
 	if kb == nil {
 		return nil, errors.New("index: build: nil knowledge base")
 	}
@@ -162,6 +174,9 @@ func newServed(kb *knowledge.Base, mode analysisMode, par Params) (_ *served, er
 	var docs []string
 	var fields []map[string]interface{}
 	add := func(id string, h knowledge.Hit, d document) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		s.hits[id] = h
 		names = append(names, d.exact...)
 		for _, n := range d.exact {

@@ -2,6 +2,7 @@ package index
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -21,12 +22,21 @@ func hasTraditional(s string) bool { return toSimplified(s) != s }
 // the whole knowledge base, comes back as it is without an allocation.
 func toSimplified(s string) string { return t2sTable().convert(s) }
 
+// invisible reports the characters normalisation removes: format characters
+// (Unicode Cf: zero-width spaces and joiners, direction marks, the BOM) and
+// control characters other than white space (NUL). They show as nothing,
+// so "直\u200b播" must read as 直播.
+func invisible(r rune) bool {
+	return unicode.Is(unicode.Cf, r) || (unicode.IsControl(r) && !unicode.IsSpace(r))
+}
+
 // foldWidth folds full-width ASCII (ＩＣＰ, ４Ｓ, full-width punctuation) and
-// the ideographic space to their half-width forms, and drops invalid UTF-8.
+// the ideographic space to their half-width forms, drops invalid UTF-8, and
+// removes invisible characters.
 func foldWidth(s string) string {
 	clean := true
 	for i, r := range s {
-		if (r >= 0xFF01 && r <= 0xFF5E) || r == 0x3000 || (r == utf8.RuneError && !validAt(s, i)) {
+		if (r >= 0xFF01 && r <= 0xFF5E) || r == 0x3000 || (r == utf8.RuneError && !validAt(s, i)) || invisible(r) {
 			clean = false
 			break
 		}
@@ -44,6 +54,7 @@ func foldWidth(s string) string {
 			b.WriteByte(' ')
 		case r == utf8.RuneError && !validAt(s, i):
 			b.WriteByte(' ')
+		case invisible(r):
 		default:
 			b.WriteRune(r)
 		}

@@ -269,7 +269,9 @@ func (s *served) search(ctx context.Context, question string, n int, understand 
 	req := bleve.NewSearchRequestOptions(p.query(&s.par), size, 0, false)
 	sr, err := s.bi.SearchInContext(ctx, req)
 	if err != nil {
-		return res, nil, fmt.Errorf("index: search %q: %w", question, err)
+		// Not the question: errors are logged, and chat text stays out of
+		// the logs unless the operator asks for it (--log-text).
+		return res, nil, fmt.Errorf("index: search: %w", err)
 	}
 	hits := make([]scored, 0, len(sr.Hits))
 	for _, h := range sr.Hits {

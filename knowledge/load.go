@@ -3,12 +3,14 @@ package knowledge
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -40,6 +42,22 @@ func (e *LoadError) Error() string {
 // Unwrap returns the problem without its position.
 func (e *LoadError) Unwrap() error { return e.Err }
 
+// Limits bound what Load reads, so that a mistaken edit (a word list pasted
+// a thousand times) is an error at once instead of minutes of work and
+// gigabytes of memory while the bot answers nothing.
+type Limits struct {
+	File int64 // the largest knowledge file, in bytes
+	Base int64 // all knowledge files together, in bytes
+}
+
+// DefaultLimits are the limits of [Load]: about 40 times the largest file and
+// 30 times the whole knowledge base that ships.
+var DefaultLimits = Limits{File: 2 << 20, Base: 16 << 20}
+
+// futureSlack is how far ahead of today a source date may be: the curator's
+// time zone may already be a day ahead.
+const futureSlack = 36 * time.Hour
+
 // Load reads every *.yaml file below the root of fsys, in name order, and
 // returns the validated knowledge base. Like go:embed, it skips files and
 // directories whose names start with "." or "_". Derived data (licence reverse
@@ -47,12 +65,25 @@ func (e *LoadError) Unwrap() error { return e.Err }
 //
 // A knowledge file problem is reported as a [*LoadError]; every problem in
 // every file is reported at once, joined with [errors.Join], and then the
-// Base is nil.
+// Base is nil. Problems with whole files (unreadable, empty, too large, a
+// symbolic link, a .yml name, a syntax error) come first, and the unknown
+// names they cause elsewhere are collapsed into one line.
 func Load(fsys fs.FS) (*Base, error) {
+	return LoadContext(context.Background(), fsys, DefaultLimits)
+}
+
+// LoadContext is [Load] with a context, which stops the load between files,
+// and with the size limits to apply.
+func LoadContext(ctx context.Context, fsys fs.FS, lim Limits) (*Base, error) {
+	l := newLoader()
 	var files []string
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return err
+			if p == "." {
+				return err
+			}
+			l.fileError(p, err.Error(), true)
+			return nil
 		}
 		// go:embed leaves out names starting with . or _, so Load does too:
 		// a directory then loads the same as its embedded copy.
@@ -62,7 +93,19 @@ func Load(fsys fs.FS) (*Base, error) {
 			}
 			return nil
 		}
-		if !d.IsDir() && strings.HasSuffix(p, ".yaml") {
+		switch {
+		case d.IsDir():
+		case d.Type()&fs.ModeSymlink != 0:
+			// A link could lead out of the directory, to files whose
+			// contents would then end up in error messages.
+			l.fileError(p, "a symbolic link; knowledge files must be regular files inside the directory", true)
+		case strings.HasSuffix(p, ".yml"):
+			l.fileError(p, "knowledge files end in .yaml; rename it, or it would not be read", true)
+		case strings.HasSuffix(p, ".yaml"):
+			if !d.Type().IsRegular() {
+				l.fileError(p, "not a regular file", true)
+				break
+			}
 			files = append(files, p)
 		}
 		return nil
@@ -70,17 +113,26 @@ func Load(fsys fs.FS) (*Base, error) {
 	if err != nil {
 		return nil, fmt.Errorf("knowledge: load: %w", err)
 	}
-	if len(files) == 0 {
+	if len(files) == 0 && len(l.fileErrs) == 0 {
 		return nil, errors.New("knowledge: load: no .yaml files found")
 	}
-	l := newLoader()
 	h := sha256.New()
+	var total int64
 	for i, f := range files {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("knowledge: load: %w", err)
+		}
 		l.fileIdx[f] = i
-		data, err := fs.ReadFile(fsys, f)
+		data, err := readLimited(fsys, f, lim.File)
 		if err != nil {
-			l.errs = append(l.errs, &LoadError{Pos{File: f}, err})
+			l.fileError(f, err.Error(), true)
 			continue
+		}
+		total += int64(len(data))
+		if lim.Base > 0 && total > lim.Base {
+			l.fileError(f, fmt.Sprintf("the knowledge base passes %s with this file (the limit is %s); nothing after it was read",
+				sizeText(total), sizeText(lim.Base)), true)
+			break
 		}
 		fmt.Fprintf(h, "%s\x00%d\x00", f, len(data))
 		h.Write(data)
@@ -91,16 +143,8 @@ func Load(fsys fs.FS) (*Base, error) {
 	}
 	l.resolve()
 	l.resolveIntents()
-	if len(l.errs) > 0 {
-		// Resolution errors come last; show them next to their neighbours.
-		slices.SortStableFunc(l.errs, func(a, b error) int {
-			ea, eb := a.(*LoadError), b.(*LoadError)
-			if c := cmp.Compare(l.fileIdx[ea.File], l.fileIdx[eb.File]); c != 0 {
-				return c
-			}
-			return cmp.Compare(ea.Line, eb.Line)
-		})
-		return nil, errors.Join(l.errs...)
+	if errs := l.problems(); len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	l.base.Intents = l.intents
 	l.base.Version = hex.EncodeToString(h.Sum(nil))[:12]
@@ -108,11 +152,66 @@ func Load(fsys fs.FS) (*Base, error) {
 	return &l.base, nil
 }
 
+// readLimited reads file f of fsys, refusing one of more than max bytes
+// (0: no limit) without reading all of it.
+func readLimited(fsys fs.FS, f string, max int64) ([]byte, error) {
+	file, err := fsys.Open(f)
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	defer file.Close()
+	var r io.Reader = file
+	if max > 0 {
+		if fi, err := file.Stat(); err == nil && fi.Size() > max {
+			return nil, fmt.Errorf("the file is %s, more than the limit of %s per file", sizeText(fi.Size()), sizeText(max))
+		}
+		r = io.LimitReader(file, max+1)
+	}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	if max > 0 && int64(len(data)) > max {
+		return nil, fmt.Errorf("the file is more than the limit of %s per file", sizeText(max))
+	}
+	return data, nil
+}
+
+// unwrapPath drops the path from a *fs.PathError: the LoadError names the file.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return err
+}
+
+// sizeText writes n bytes for a curator: "1.5 MiB", "300 KiB".
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strings.TrimSuffix(strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64), ".0") + " MiB"
+	case n >= 1<<10:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
 // loader holds the state of one Load.
 type loader struct {
 	base    Base
 	errs    []error
 	fileIdx map[string]int
+	now     time.Time
+
+	// fileErrs are the problems with whole files, reported first; failed
+	// holds what each failed file may have defined: "" for anything (it was
+	// not read), else its text, searched for the top-level keys.
+	fileErrs []error
+	failed   map[string][]byte
+	// unknownLics and unknownCats are references to names no file defines,
+	// which a failed file may have defined.
+	unknownLics, unknownCats []*LoadError
 
 	cats   map[string]*Category
 	lics   map[string]*Licence // by Name, with 《》
@@ -145,11 +244,74 @@ type pendingRelated struct {
 func newLoader() *loader {
 	return &loader{
 		fileIdx: map[string]int{},
+		now:     time.Now(),
+		failed:  map[string][]byte{},
 		cats:    map[string]*Category{},
 		lics:    map[string]*Licence{},
 		shorts:  map[string]*Licence{},
 		seen:    map[string]map[string]Pos{},
 	}
+}
+
+// fileError reports a problem with a whole file. unread means its content is
+// unknown, so it may have defined anything.
+func (l *loader) fileError(file, msg string, unread bool) {
+	l.fileErrError(&LoadError{Pos{File: file}, errors.New(msg)}, nil, unread)
+}
+
+func (l *loader) fileErrError(e *LoadError, data []byte, unread bool) {
+	l.fileErrs = append(l.fileErrs, e)
+	if unread {
+		data = nil
+	}
+	l.failed[e.File] = data
+}
+
+// mayDefine reports whether a failed file may have defined the top-level key.
+func (l *loader) mayDefine(key string) (file string, ok bool) {
+	names := slices.Sorted(maps.Keys(l.failed))
+	for _, f := range names {
+		data := l.failed[f]
+		if data == nil || bytes.HasPrefix(data, []byte(key+":")) || bytes.Contains(data, []byte("\n"+key+":")) {
+			return f, true
+		}
+	}
+	return "", false
+}
+
+// problems returns every problem: whole files first, then the references a
+// failed file may explain, as one line each, then the rest by file and line.
+func (l *loader) problems() []error {
+	out := slices.Clip(l.fileErrs)
+	collapse := func(refs []*LoadError, key, what string, none bool) {
+		if len(refs) == 0 {
+			return
+		}
+		f, ok := l.mayDefine(key)
+		if !ok && !none {
+			for _, e := range refs {
+				l.errs = append(l.errs, e)
+			}
+			return
+		}
+		why := "no file defines any " + what
+		if ok {
+			why = f + " was not read (see above)"
+		}
+		first := refs[0]
+		out = append(out, &LoadError{first.Pos, fmt.Errorf("%w; %d references to a %s no file defines, probably because %s: fix that first",
+			first.Err, len(refs), what, why)})
+	}
+	collapse(l.unknownLics, "licences", "licence", len(l.lics) == 0)
+	collapse(l.unknownCats, "categories", "category", len(l.cats) == 0)
+	slices.SortStableFunc(l.errs, func(a, b error) int {
+		ea, eb := a.(*LoadError), b.(*LoadError)
+		if c := cmp.Compare(l.fileIdx[ea.File], l.fileIdx[eb.File]); c != 0 {
+			return c
+		}
+		return cmp.Compare(ea.Line, eb.Line)
+	})
+	return append(out, l.errs...)
 }
 
 func (l *loader) errorf(file string, line int, format string, args ...any) {
@@ -162,10 +324,13 @@ func (l *loader) parseFile(file string, data []byte) {
 	docs, err := decodeDocs(data)
 	if err != nil {
 		line, msg := syntaxError(err)
-		l.errorf(file, line, "syntax error: %s", msg)
+		l.fileErrError(&LoadError{Pos{File: file, Line: line}, fmt.Errorf("syntax error: %s", msg)}, data, false)
 		return
 	}
-	if len(docs) == 0 {
+	if len(docs) == 0 || isNull(docs[0]) {
+		// A truncated file would otherwise remove everything it defined,
+		// and the load would succeed.
+		l.fileError(file, "the file is empty; delete it if its entries should go", true)
 		return
 	}
 	for _, d := range docs[1:] {
@@ -565,8 +730,12 @@ func (p *fileParser) sources(entry, n *yaml.Node, name string) []Source {
 		}
 		for _, k := range []string{"date", "accessed"} {
 			if v := f[k]; v != nil && v.Value != "" {
-				if _, err := time.Parse(time.DateOnly, v.Value); err != nil {
+				if t, err := time.Parse(time.DateOnly, v.Value); err != nil {
 					p.errorf(v, "%s: bad %s %q: want a real day as YYYY-MM-DD", name, k, v.Value)
+				} else if t.After(p.l.now.Add(futureSlack)) {
+					// Users are shown it as the source's date, and it would
+					// hide that the entry is getting old.
+					p.errorf(v, "%s: %s %s is in the future", name, k, v.Value)
 				}
 			}
 		}
@@ -689,7 +858,7 @@ func (l *loader) resolve() {
 		for _, name := range it.names {
 			lc, ok := l.lics[name]
 			if !ok {
-				l.errorf(it.pos.File, it.pos.Line, "category %s: unknown licence %s (add it to licences)", it.cat.ID(), name)
+				l.unknownLics = append(l.unknownLics, &LoadError{it.pos, fmt.Errorf("category %s: unknown licence %s (add it to licences)", it.cat.ID(), name)})
 				continue
 			}
 			if !slices.Contains(item.Licences, lc) {
@@ -708,7 +877,7 @@ func (l *loader) resolve() {
 	for _, r := range l.related {
 		c, ok := l.cats[strings.Join(r.path, "/")]
 		if !ok {
-			l.errorf(r.pos.File, r.pos.Line, "topic %s: related category %s does not exist", r.topic.ID, strings.Join(r.path, "/"))
+			l.unknownCats = append(l.unknownCats, &LoadError{r.pos, fmt.Errorf("topic %s: related category %s does not exist", r.topic.ID, strings.Join(r.path, "/"))})
 			continue
 		}
 		if !slices.Contains(r.topic.Related, c) {

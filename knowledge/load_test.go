@@ -287,6 +287,8 @@ func TestLoad_Errors(t *testing.T) {
 		t.Fatalf("Load(testdata/bad) = %v, %v; want nil and errors", kb, err)
 	}
 	want := []string{
+		// A file that could not be parsed comes first.
+		`4-syntax.yaml:2: syntax error: did not find expected '-' indicator`,
 		`1-categories.yaml:2: unknown key "catgories" in the file (want one of categories, licences, topics, faq, synonyms, words, intents)`,
 		`1-categories.yaml:5: unknown key "aliasses" in category (want one of path, aliases, keywords, description, subjects, live_streaming, requirements, notes, unknown, sources)`,
 		`1-categories.yaml:6: category 社交/直播: unknown subject "公司" (want 个人, 企业, 政府, 媒体 or 其他组织)`,
@@ -333,7 +335,6 @@ func TestLoad_Errors(t *testing.T) {
 		`3-topics.yaml:25: unknown key "mean" in synonym (want one of word, means)`,
 		`3-topics.yaml:25: synonym 交友: means: lists no words`,
 		`3-topics.yaml:26: synonym has no word`,
-		`4-syntax.yaml:2: syntax error: did not find expected '-' indicator`,
 		`5-extra.yaml:4: short: aliases (*w) are not supported`,
 		`5-extra.yaml:8: a second YAML document starts here; a file holds one (remove the ---)`,
 	}

@@ -43,6 +43,7 @@ type fakeWeChat struct {
 
 type sentMsg struct {
 	To, Content, MsgID string
+	At                 time.Time
 }
 
 const (
@@ -162,10 +163,12 @@ func (f *fakeWeChat) serve(w http.ResponseWriter, r *http.Request) {
 		f.synccheck(w, r)
 	case host == "wx.qq.com" && path == "/cgi-bin/mmwebwx-bin/webwxsync":
 		f.mu.Lock()
+		// Like the real server, one sync returns every message waiting.
 		var msgs []map[string]any
-		if len(f.batches) > 0 {
-			msgs, f.batches = f.batches[0], f.batches[1:]
+		for _, b := range f.batches {
+			msgs = append(msgs, b...)
 		}
+		f.batches = nil
 		f.syncKey++
 		key := f.syncKey
 		f.mu.Unlock()
@@ -215,7 +218,7 @@ func (f *fakeWeChat) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		id := fmt.Sprintf("50000000000000%04d", f.nextID)
 		f.nextID++
-		f.sent = append(f.sent, sentMsg{To: body.Msg.ToUserName, Content: body.Msg.Content, MsgID: id})
+		f.sent = append(f.sent, sentMsg{To: body.Msg.ToUserName, Content: body.Msg.Content, MsgID: id, At: time.Now()})
 		f.mu.Unlock()
 		writeJSON(w, map[string]any{"BaseResponse": map[string]any{"Ret": 0, "ErrMsg": ""}, "MsgID": id, "LocalID": "1"})
 	default:

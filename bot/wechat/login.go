@@ -102,25 +102,36 @@ func (r *runner) tryLogin(ctx context.Context, hot bool) (*session, error) {
 	}
 	b.MessageHandler = r.onMessage
 	// Both callbacks run on the polling goroutine.
-	failures := 0
+	failures, busy := 0, 0 // polling errors in a row; 1205s in a row
 	b.SyncCheckCallback = func(resp openwechat.SyncCheckResponse) {
 		if resp.Success() {
-			failures = 0
+			failures, busy = 0, 0
 		}
 	}
 	b.MessageErrorHandler = func(err error) error {
 		if logoutCode(err) != 0 || botCtx.Err() != nil {
 			return err
 		}
+		var ret openwechat.Ret
+		if errors.As(err, &ret) && ret == 1205 {
+			// "Operate too often" is about what the account does, mostly
+			// its sends: slow the sends down and keep listening, after a
+			// short pause that grows while WeChat keeps saying it. It is
+			// not a broken session, so it does not count towards a
+			// reconnect.
+			busy++
+			r.send.slowDown(busySendPause * r.cfg.SendInterval)
+			d := r.backoff(min(busy, busyMaxDoublings))
+			r.log.Warn("WeChat says the account operates too often: sends slowed down", "poll_in", d.Round(time.Millisecond).String(), "times", busy)
+			sleep(botCtx, d)
+			return nil
+		}
+		busy = 0
 		failures++
 		if failures >= syncFailuresBeforeReconnect {
 			return fmt.Errorf("polling failed %d times in a row: %w", failures, err)
 		}
 		d := r.backoff(failures)
-		var ret openwechat.Ret
-		if errors.As(err, &ret) && ret == 1205 { // operate too often
-			d = max(d, jittered(min(backoffMax/2, 30*r.cfg.RetryBackoff)))
-		}
 		r.log.Warn("polling failed, backing off", "in", d.Round(time.Millisecond).String(), "failures", failures, "err", err)
 		sleep(botCtx, d)
 		return nil

@@ -73,6 +73,15 @@ const (
 // adapter drop the session and hot-login again.
 const syncFailuresBeforeReconnect = 5
 
+// On a synccheck retcode 1205 ("operate too often") the sends pause for
+// busySendPause send intervals, and polling waits RetryBackoff, doubling
+// with each further 1205 in a row at most busyMaxDoublings-1 times: the bot
+// slows its sends down without going deaf for long.
+const (
+	busySendPause    = 15
+	busyMaxDoublings = 3
+)
+
 // backoffMax caps the wait between retries.
 const backoffMax = time.Minute
 
@@ -220,7 +229,7 @@ func Run(ctx context.Context, cfg Config, h bot.HandlerFunc) error {
 	select {
 	case <-done:
 	case <-deadline.Done():
-		r.log.Warn("shutdown: queued replies dropped", "queued", len(r.send.q))
+		r.log.Warn("shutdown: queued replies dropped", "queued", r.send.waiting())
 	}
 	cancelWork()
 	<-done

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/qualbot/qualbot/bot"
 	"github.com/qualbot/qualbot/knowledge"
 )
 
@@ -69,9 +70,9 @@ func TestAsk_JSON(t *testing.T) {
 	if len(lines) != len(questions) {
 		t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(questions), out)
 	}
-	var got []askResult
+	var got []bot.Explanation
 	for _, l := range lines {
-		var r askResult
+		var r bot.Explanation
 		dec := json.NewDecoder(strings.NewReader(l))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&r); err != nil {

@@ -210,24 +210,34 @@ func (c *connState) set(name string) func(bool) {
 	}
 }
 
+// wechatConfig is the web WeChat channel's configuration from cfg, without
+// its outputs.
+func wechatConfig(cfg Config) wechat.Config {
+	interval := time.Minute / time.Duration(max(cfg.SendRate, 1))
+	return wechat.Config{
+		LoginFile:    cfg.LoginFile,
+		SendInterval: interval,
+		SendJitter:   interval / 2,
+	}
+}
+
 // buildTransports turns the chosen channels into transports. It reads the
 // secrets and checks the settings, and contacts nothing.
-func buildTransports(cfg Config, log *slog.Logger, stdout io.Writer, m *metrics) ([]namedTransport, error) {
+// queueDepth, when set, is told the web WeChat send queue's depth too.
+func buildTransports(cfg Config, log *slog.Logger, stdout io.Writer, m *metrics, queueDepth func(int)) ([]namedTransport, error) {
 	conn := newConnState(cfg.Channels.names, m.setLoggedIn)
 	var out []namedTransport
 	var errs []error
 	for _, name := range cfg.Channels.names {
 		switch name {
 		case channelWeChat:
-			interval := time.Minute / time.Duration(cfg.SendRate)
-			wcfg := wechat.Config{
-				LoginFile:    cfg.LoginFile,
-				SendInterval: interval,
-				SendJitter:   interval / 2,
-				Out:          stdout,
-				Log:          log,
-				LoginState:   conn.set(name),
-				QueueDepth:   m.setQueueDepth,
+			wcfg := wechatConfig(cfg)
+			wcfg.Out, wcfg.Log, wcfg.LoginState = stdout, log, conn.set(name)
+			wcfg.QueueDepth = func(n int) {
+				m.setQueueDepth(n)
+				if queueDepth != nil {
+					queueDepth(n)
+				}
 			}
 			out = append(out, namedTransport{name, wechat.Transport{Config: wcfg}})
 		case channelKF:

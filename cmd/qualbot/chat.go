@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -71,8 +70,7 @@ func cmdChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	lines := make(chan string)
 	readErr := make(chan error, 1)
 	go func() {
-		s := bufio.NewScanner(stdin)
-		s.Buffer(make([]byte, 64*1024), 1024*1024)
+		s := newLineScanner(stdin, maxLineBytes)
 		for s.Scan() {
 			select {
 			case lines <- s.Text():
@@ -112,6 +110,9 @@ func cmdChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if err := a.Handler(ctx, out, m); err != nil {
 			log.ErrorContext(ctx, "chat: handle message", "err", err)
 		}
+		// The terminal is one person typing: show a /reindex's result
+		// before the next prompt.
+		a.Admin.Wait()
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/qualbot/qualbot/bot"
 	"github.com/qualbot/qualbot/knowledge"
 )
 
@@ -25,8 +26,9 @@ func check(args []string, stdout, stderr io.Writer, now time.Time) error {
 	fl := flag.NewFlagSet("check", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	dir := fl.String("kb", "", "directory of knowledge *.yaml files (default: the embedded knowledge base)")
+	against := fl.String("against", "", "directory of the knowledge base being served, to list what --kb adds, removes and changes (default: the embedded knowledge base)")
 	fl.Usage = func() {
-		fmt.Fprintf(stderr, "usage: qualbot check [--kb DIR]\n\nValidate a knowledge base and print its counts. Every problem is listed as file:line: message.\nWarnings (exit status 0): entries whose newest source is old, and content problems\n(%s, %s, %s, %s).\n\nflags:\n",
+		fmt.Fprintf(stderr, "usage: qualbot check [--kb DIR] [--against DIR]\n\nValidate a knowledge base and print its counts. Every problem is listed as file:line: message.\nWith --kb, it lists what the directory adds, removes and changes against --against.\nWarnings (exit status 0): entries whose newest source is old, and content problems\n(%s, %s, %s, %s).\n\nflags:\n",
 			knowledge.LintRequiredButOption, knowledge.LintIndividualOnlySynonym, knowledge.LintEvalSource, knowledge.LintUnlabelledThirdParty)
 		fl.PrintDefaults()
 	}
@@ -73,6 +75,20 @@ func check(args []string, stdout, stderr io.Writer, now time.Time) error {
 	fmt.Fprintf(stdout, "同义词：%d\n", s.Synonyms)
 	fmt.Fprintf(stdout, "词典词：%d\n", s.Words)
 	fmt.Fprintf(stdout, "意图规则：%d（%d 个词表）\n", s.Intents, s.Sets)
+
+	if *dir != "" || *against != "" {
+		// What a /reindex would change: entries removed by a deleted or
+		// truncated file show up here by name, not only in a count.
+		served, err := loadKB(*against)
+		if err != nil {
+			return exitError{1, fmt.Errorf("check: --against: %w", err)}
+		}
+		base := *against
+		if base == "" {
+			base = "内置知识库"
+		}
+		fmt.Fprintf(stdout, "\n对比：%s\n%s\n", base, bot.ChangesText(knowledge.Diff(served, kb)))
+	}
 
 	cutoff := now.AddDate(0, -staleAfter, 0)
 	if stale := kb.Stale(cutoff); len(stale) > 0 {

@@ -21,7 +21,7 @@ const (
 func TestCheck(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	if err := check([]string{"--kb", goodKB}, &stdout, &stderr, now); err != nil {
+	if err := check([]string{"--kb", goodKB, "--against", goodKB}, &stdout, &stderr, now); err != nil {
 		t.Fatalf("check good = %v\nstderr:\n%s", err, &stderr)
 	}
 	at := filepath.FromSlash(goodKB + "/")
@@ -34,6 +34,9 @@ func TestCheck(t *testing.T) {
 同义词：3
 词典词：3
 意图规则：N（N 个词表）
+
+对比：` + goodKB + `
+与正在使用的知识库相比没有变化。
 
 警告：2 个条目的最新来源早于 2025-05-25（超过 18 个月），请核对后更新来源：
 ` + at + `categories/02-电商平台.yaml:16: 类目 电商平台/网上竞价平台/文物 最新来源 2024-01-05
@@ -180,6 +183,31 @@ func TestLoadKB(t *testing.T) {
 	}
 	if _, err := loadKB(filepath.Join(t.TempDir(), "none")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("loadKB(missing) = %v, want ErrNotExist", err)
+	}
+}
+
+// TestCheck_Changes: a deleted category file used to pass check with only a
+// smaller count to show for it.
+func TestCheck_Changes(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(goodKB)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, "categories", "02-电商平台.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	topics := filepath.Join(dir, "topics.yaml")
+	b, _ := os.ReadFile(topics)
+	os.WriteFile(topics, bytes.Replace(b, []byte(", [电商平台, 电商平台]"), nil, 1), 0o644)
+	var stdout, stderr bytes.Buffer
+	if err := check([]string{"--kb", dir, "--against", goodKB}, &stdout, &stderr, time.Now()); err != nil {
+		t.Fatalf("check = %v\n%s", err, &stderr)
+	}
+	if want := "删除2个：类目 电商平台/电商平台、类目 电商平台/网上竞价平台/文物"; !strings.Contains(stdout.String(), want) {
+		t.Errorf("check output:\n%s\nwant it to name the removed categories: %s", &stdout, want)
+	}
+	if want := "修改1个：流程 备案"; !strings.Contains(stdout.String(), want) {
+		t.Errorf("check output:\n%s\nwant %s", &stdout, want)
 	}
 }
 

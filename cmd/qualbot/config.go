@@ -2,6 +2,9 @@ package main
 
 import (
 	"flag"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -51,6 +54,12 @@ type Config struct {
 	LogFormat string
 	// LogLevel is the least level logged: debug, info, warn or error.
 	LogLevel string
+	// ServeAddr is where qualbot serve listens; without a host, on 127.0.0.1.
+	ServeAddr string
+	// AdminTokenFile holds the HTTP API's admin token (qualbot serve).
+	AdminTokenFile string
+	// ClientLimit is the token bucket per client address of the HTTP API.
+	ClientLimit bot.Bucket
 	// channelConfig chooses the channels of qualbot run (channels.go).
 	channelConfig
 }
@@ -63,12 +72,14 @@ func DefaultConfig() Config {
 		ChatLimit:     bot.Bucket{Every: 2 * time.Second, Burst: 10},
 		SendBudget:    bot.Bucket{Every: time.Second, Burst: 20},
 		FollowUpTTL:   bot.DefaultFollowUpTTL,
-		UnansweredLog: "unanswered.jsonl",
+		UnansweredLog: defaultUnansweredLog(),
 		UnansweredMax: bot.DefaultUnansweredMax,
 		LoginFile:     defaultLoginFile(),
 		SendRate:      30,
 		LogFormat:     "auto",
 		LogLevel:      "info",
+		ServeAddr:     "8080",
+		ClientLimit:   bot.Bucket{Every: 100 * time.Millisecond, Burst: 60},
 		channelConfig: defaultChannelConfig(),
 	}
 }
@@ -106,4 +117,28 @@ func (l *listFlag) Set(s string) error {
 		}
 	}
 	return nil
+}
+
+// defaultUnansweredLog is where the unanswered questions go when
+// --unanswered is not given: the user's state directory ($XDG_STATE_HOME,
+// else ~/.local/state on Unix; the configuration directory elsewhere),
+// never the working directory, where they could end up in a repository.
+func defaultUnansweredLog() string {
+	return filepath.Join(stateDir(), "qualbot", "unanswered.jsonl")
+}
+
+// stateDir returns the directory for data a program keeps between runs.
+func stateDir() string {
+	if d := os.Getenv("XDG_STATE_HOME"); filepath.IsAbs(d) {
+		return d
+	}
+	if runtime.GOOS != "windows" && runtime.GOOS != "darwin" && runtime.GOOS != "ios" && runtime.GOOS != "plan9" {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, ".local", "state")
+		}
+	}
+	if d, err := os.UserConfigDir(); err == nil {
+		return d
+	}
+	return "."
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -66,13 +67,16 @@ func parseSettings(fs *flag.FlagSet, args []string) error {
 	if v, ok := os.LookupEnv(envConfig); ok && !explicit["config"] {
 		path = v
 	}
+	var errs []error
 	if path != "" {
 		settings, err := readConfigFile(path)
-		if err != nil {
+		if err != nil && settings == nil {
 			return err
 		}
+		// Report every problem of the file at once: its own, then the
+		// settings that do not exist or do not take their value.
+		errs = append(errs, unjoin(err)...)
 		all := allSettings()
-		var errs []error
 		for _, s := range settings {
 			switch {
 			case s.key == "config" || all.Lookup(s.key) == nil:
@@ -81,23 +85,36 @@ func parseSettings(fs *flag.FlagSet, args []string) error {
 				// Another command's setting (the file is shared), or one
 				// a flag gave.
 			default:
+				if pathSettings[s.key] {
+					s.value = besideConfig(path, s.value)
+				}
 				if err := fs.Set(s.key, s.value); err != nil {
 					errs = append(errs, fmt.Errorf("%s:%d: %s: %v", path, s.line, s.key, err))
 				}
 			}
 		}
-		if err := errors.Join(errs...); err != nil {
-			return err
-		}
 	}
 	for _, e := range envPaths {
 		if v, ok := os.LookupEnv(e.env); ok && fs.Lookup(e.flag) != nil && !explicit[e.flag] {
 			if err := fs.Set(e.flag, v); err != nil {
-				return fmt.Errorf("%s: %v", e.env, err)
+				errs = append(errs, fmt.Errorf("%s: %v", e.env, err))
 			}
 		}
 	}
-	return nil
+	return errors.Join(errs...)
+}
+
+// pathSettings are the settings that name a file or directory. In a config
+// file, a relative one is relative to the file's directory, the way an
+// include is: the file works from whatever directory qualbot starts in.
+var pathSettings = map[string]bool{"kb": true, "login-file": true, "unanswered": true}
+
+// besideConfig resolves value, a path from the config file at config.
+func besideConfig(config, value string) string {
+	if value == "" || filepath.IsAbs(value) {
+		return value
+	}
+	return filepath.Join(filepath.Dir(config), value)
 }
 
 // allSettings returns a flag set with every setting of every command, for
@@ -107,6 +124,7 @@ func allSettings() *flag.FlagSet {
 	c := DefaultConfig()
 	c.addFlags(fs)
 	c.addRunFlags(fs)
+	c.addServeFlags(fs)
 	return fs
 }
 

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -218,7 +219,8 @@ func TestHelp(t *testing.T) {
 		isChat := args[0] == "chat"
 		all.VisitAll(func(f *flag.Flag) {
 			runOnly := runFlags.Lookup(f.Name) != nil
-			if isChat && runOnly {
+			serveOnly := f.Name == "addr" || f.Name == "admin-token-file" || f.Name == "client-limit"
+			if isChat && runOnly || serveOnly {
 				return
 			}
 			if !strings.Contains(help, "-"+f.Name+" ") && !strings.Contains(help, "-"+f.Name+"\n") {
@@ -269,6 +271,73 @@ func TestSampleConfig(t *testing.T) {
 	for _, m := range found {
 		if all.Lookup(m[1]) == nil {
 			t.Errorf("sample names an unknown setting %q", m[1])
+		}
+	}
+}
+
+// TestParseSettings_RelativePaths: a relative path in a config file used to
+// resolve against the working directory, not the file's.
+func TestParseSettings_RelativePaths(t *testing.T) {
+	clearEnv(t)
+	path := writeFile(t, "qualbot.yaml", "kb: knowledge\nunanswered: logs/unanswered.jsonl\nlogin-file: /abs/login.json\n")
+	dir := filepath.Dir(path)
+	cfg, err := runSettings([]string{"--config", path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, test := range []struct{ name, got, want string }{
+		{"kb", cfg.KnowledgeDir, filepath.Join(dir, "knowledge")},
+		{"unanswered", cfg.UnansweredLog, filepath.Join(dir, "logs", "unanswered.jsonl")},
+		{"login-file", cfg.LoginFile, "/abs/login.json"},
+	} {
+		if test.got != test.want {
+			t.Errorf("%s = %q, want %q", test.name, test.got, test.want)
+		}
+	}
+	// A flag is relative to the working directory, as always.
+	cfg, err = runSettings([]string{"--config", path, "--kb", "here"})
+	if err != nil || cfg.KnowledgeDir != "here" {
+		t.Errorf("--kb here with a config file: %q, %v; want %q", cfg.KnowledgeDir, err, "here")
+	}
+}
+
+// TestParseSettings_AllErrors: only the first class of errors used to be
+// reported (a repeated key hid a misspelt one and a bad value).
+func TestParseSettings_AllErrors(t *testing.T) {
+	clearEnv(t)
+	path := writeFile(t, "bad.yaml", "prefix: 资质\nprefix: 问\nadmin: [张三]\nsend-rate: many\n")
+	_, err := runSettings([]string{"--config", path})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{":2: \"prefix\" is set twice", ":3: unknown setting \"admin\"", ":4: send-rate:"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error:\n%v\nwant it to include %q", err, want)
+		}
+	}
+}
+
+// TestShutdownSignals: SIGHUP used to kill qualbot without draining its
+// queued replies; it now shuts down like SIGTERM.
+func TestShutdownSignals(t *testing.T) {
+	for _, want := range []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP} {
+		if !slices.Contains(shutdownSignals, want) {
+			t.Errorf("%v does not shut down gracefully", want)
+		}
+	}
+}
+
+// TestRun_AllSettingErrors: run reported only the first bad setting.
+func TestRun_AllSettingErrors(t *testing.T) {
+	clearEnv(t)
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"run", "--send-rate", "0", "--login-file", "", "--log-format", "xml"}, strings.NewReader(""), &stdout, &stderr)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{"--send-rate 0", "--login-file is empty", "xml"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error:\n%v\nwant it to include %q", err, want)
 		}
 	}
 }

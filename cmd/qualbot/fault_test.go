@@ -24,6 +24,7 @@ func TestReindex_BrokenDirectory(t *testing.T) {
 		if err := a.Handler(context.Background(), &out, bot.Message{Chat: "me", Owner: true, Text: text}); err != nil {
 			t.Fatalf("%s: %v", text, err)
 		}
+		a.Admin.Wait() // a /reindex replies when it is done
 		return strings.Join(out, "\n")
 	}
 	before := ask("EDI是什么")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,6 +13,12 @@ import (
 // loadKB loads the knowledge base every subcommand works on: the one
 // embedded in the binary when dir is "", else the *.yaml files below dir.
 func loadKB(dir string) (*knowledge.Base, error) {
+	return loadKBContext(context.Background(), dir)
+}
+
+// loadKBContext is loadKB stopped by ctx. Files are read through an
+// [os.Root], so nothing outside dir is ever opened.
+func loadKBContext(ctx context.Context, dir string) (*knowledge.Base, error) {
 	var fsys fs.FS = knowledge.Shipped()
 	if dir != "" {
 		fi, err := os.Stat(dir)
@@ -27,7 +34,12 @@ func loadKB(dir string) (*knowledge.Base, error) {
 			}
 			return nil, fmt.Errorf("knowledge directory %s: %w", dir, err)
 		}
-		fsys = os.DirFS(dir)
+		root, err := os.OpenRoot(dir)
+		if err != nil {
+			return nil, fmt.Errorf("knowledge directory %s: %w", dir, err)
+		}
+		defer root.Close()
+		fsys = root.FS()
 	}
-	return knowledge.Load(fsys)
+	return knowledge.LoadContext(ctx, fsys, knowledge.DefaultLimits)
 }

@@ -16,8 +16,14 @@ import (
 	"syscall"
 )
 
+// shutdownSignals end qualbot gracefully: the messages already taken are
+// handled and their replies sent (up to the drain timeout). SIGHUP is one of
+// them, for a closed terminal or a supervisor's stop; it does not reload the
+// knowledge base, which is /reindex's job, with its confirmation of removals.
+var shutdownSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), shutdownSignals...)
 	defer stop()
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -43,6 +49,8 @@ commands:
   chat    chat with the bot in this terminal; you are an admin here
   ask     answer questions from the arguments or stdin, one per line
   check   validate a knowledge directory and print its counts
+  serve   serve the HTTP API and the curators' page
+  mcp     serve the lookups as MCP tools over stdin and stdout
 
 Run "qualbot COMMAND -h" for a command's flags.
 `
@@ -66,6 +74,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdAsk(ctx, args, stdin, stdout, stderr)
 	case "check":
 		return cmdCheck(ctx, args, stdin, stdout, stderr)
+	case "serve":
+		return cmdServe(ctx, args, stdin, stdout, stderr)
+	case "mcp":
+		return cmdMCP(ctx, args, stdin, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -180,15 +180,23 @@ func (m *metrics) handler() http.Handler {
 // and the knowledge base it serves.
 func (a *app) instrument(m *metrics) {
 	m.setBase(a.Index.Base(), time.Now())
-	reload := a.Admin.Reload
-	a.Admin.Reload = func(ctx context.Context) (*knowledge.Base, error) {
-		start := time.Now()
-		kb, err := reload(ctx)
+	load, serve := a.Admin.Load, a.Admin.Serve
+	var start time.Time
+	a.Admin.Load = func(ctx context.Context) (*knowledge.Base, error) {
+		start = time.Now()
+		kb, err := load(ctx)
+		if err != nil {
+			m.reindexed(time.Since(start), err)
+		}
+		return kb, err
+	}
+	a.Admin.Serve = func(ctx context.Context, kb *knowledge.Base) error {
+		err := serve(ctx, kb)
 		m.reindexed(time.Since(start), err)
 		if err == nil {
 			m.setBase(kb, time.Now())
 		}
-		return kb, err
+		return err
 	}
 	a.Bot.Observers = append(a.Bot.Observers, m)
 	a.Handler = a.Bot.Handler()

@@ -77,6 +77,7 @@ func TestMetrics(t *testing.T) {
 		if err := a.Handler(ctx, &out, m); err != nil {
 			t.Fatal(err)
 		}
+		a.Admin.Wait()
 	}
 	send(bot.Message{Chat: "u1", Sender: "u1", Text: "EDI是什么"})
 	send(bot.Message{Chat: "u1", Sender: "u1", Text: "怎么做红烧肉"})

@@ -2,11 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"sync/atomic"
+
+	"github.com/qualbot/qualbot/bot"
+	"github.com/qualbot/qualbot/bot/wechat"
 )
 
 // cmdRun is the WeChat bot, the default command: it logs in (a QR code in
@@ -39,16 +45,29 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 		fs.Usage()
 		return fmt.Errorf("run: unexpected arguments %q", fs.Args())
 	}
+	// Every problem with the settings at once.
+	var errs []error
 	if cfg.SendRate <= 0 || cfg.SendRate > 600 {
-		return fmt.Errorf("run: --send-rate %d: want 1 to 600 messages per minute", cfg.SendRate)
+		errs = append(errs, fmt.Errorf("--send-rate %d: want 1 to 600 messages per minute", cfg.SendRate))
 	}
 	if cfg.LoginFile == "" {
-		return fmt.Errorf("run: --login-file is empty")
+		errs = append(errs, fmt.Errorf("--login-file is empty"))
 	}
-
 	log, err := newLogger(stderr, cfg.LogFormat, cfg.LogLevel)
-	if err != nil {
+	if err := errors.Join(append(errs, err)...); err != nil {
 		return fmt.Errorf("run: %w", err)
+	}
+	// On web WeChat alone, the bot takes no more questions than WeChat lets
+	// it answer: the global budget is what the send rate allows, and a
+	// question is taken only when the send queue has room for its answer
+	// (and a notice). With other channels beside it, the budget is theirs
+	// too, and stays as set.
+	wechatOnly := slices.Equal(cfg.Channels.names, []string{channelWeChat})
+	var queued int
+	if wechatOnly {
+		var budget bot.Bucket
+		budget, queued = wechat.Admission(wechatConfig(cfg), wechat.DefaultMaxWait)
+		cfg.SendBudget = slower(cfg.SendBudget, budget)
 	}
 	// One knowledge base and one index answer on every channel; the
 	// official channels' admins are known by their transport's identity.
@@ -70,11 +89,26 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	}
 	log.Info("knowledge base loaded", "from", from, "categories", st.TotalCategories(), "licences", st.Licences, "topics", st.Topics)
 
-	transports, err := buildTransports(cfg, log, stdout, m)
+	var depth atomic.Int64
+	if wechatOnly && a.Bot.Limits != nil {
+		a.Bot.Limits.Room = func() int { return queued - int(depth.Load()) }
+	}
+	transports, err := buildTransports(cfg, log, stdout, m, func(n int) { depth.Store(int64(n)) })
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
 	return runTransports(ctx, transports, a.Handler, log)
+}
+
+// slower returns the budget b limited to what the channel can send. A
+// budget that is off is the channel's.
+func slower(b, channel bot.Bucket) bot.Bucket {
+	if b.Every <= 0 {
+		return channel
+	}
+	b.Every = max(b.Every, channel.Every)
+	b.Burst = min(max(b.Burst, 1), channel.Burst)
+	return b
 }
 
 // defaultLoginFile is where the WeChat session is kept when --login-file is

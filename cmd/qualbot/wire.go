@@ -55,21 +55,29 @@ func wire(cfg Config, log *slog.Logger) (*app, error) {
 		Identities: cfg.Admins,
 		// The loader's error is returned unwrapped: the admin sees its
 		// "file:line: message" lines as they are.
-		Reload: func(ctx context.Context) (*knowledge.Base, error) {
-			kb, err := loadKB(cfg.KnowledgeDir)
-			if err == nil {
-				err = ix.Reload(kb)
-			}
+		Load: func(ctx context.Context) (*knowledge.Base, error) {
+			kb, err := loadKBContext(ctx, cfg.KnowledgeDir)
 			if err != nil {
 				// The old knowledge base keeps serving.
 				log.WarnContext(ctx, "knowledge base reload failed", "dir", cfg.KnowledgeDir, "err", err)
-				return nil, err
 			}
-			log.InfoContext(ctx, "knowledge base reloaded", "dir", cfg.KnowledgeDir, "version", kb.Version)
-			return kb, nil
+			return kb, err
 		},
-		Base:  ix.Base,
-		Stats: stats,
+		Serve: func(ctx context.Context, kb *knowledge.Base) error {
+			changes := knowledge.Diff(ix.Base(), kb)
+			if err := ix.ReloadContext(ctx, kb); err != nil {
+				log.WarnContext(ctx, "knowledge base reload failed", "dir", cfg.KnowledgeDir, "err", err)
+				return err
+			}
+			log.InfoContext(ctx, "knowledge base reloaded", "dir", cfg.KnowledgeDir, "version", kb.Version,
+				"added", len(changes.Added), "removed", len(changes.Removed), "changed", len(changes.Changed))
+			return nil
+		},
+		// A reload indexes beside the answering: questions go on being
+		// answered from the old base meanwhile.
+		Background: true,
+		Base:       ix.Base,
+		Stats:      stats,
 	}
 	admin.SetLoaded(time.Now())
 	b := &bot.Bot{
