@@ -187,12 +187,11 @@ var detailWords = map[string]bool{
 // Parts of a long reply.
 const partMark = "（%d/%d）"
 
-// Marks: a separator for the items of a list inside one sentence, the
-// title of an answer, and the user's own words.
+// Marks: a separator for the items of a list inside one sentence, and the
+// title of an answer. The bot never quotes what a user wrote.
 const (
 	separator = "、"
 	titleMark = "【%s】"
-	quoteMark = "“%s”"
 )
 
 // Admin replies.
