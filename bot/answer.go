@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/qualbot/qualbot/knowledge"
@@ -24,8 +25,13 @@ const (
 	KindCheck ReplyKind = "check"
 	// KindChoices lists several close hits to pick by number.
 	KindChoices ReplyKind = "choices"
-	// KindDecline is the fixed decline: nothing confident was found.
+	// KindDecline is the fixed decline: nothing confident was found, or
+	// the question is out of scope.
 	KindDecline ReplyKind = "decline"
+	// KindClarify asks back: what does the mini-program do?
+	KindClarify ReplyKind = "clarify"
+	// KindDetails sends the rest of the last answer.
+	KindDetails ReplyKind = "details"
 	// KindHelp explains what to ask.
 	KindHelp ReplyKind = "help"
 	// KindThanks answers a thank-you.
@@ -35,10 +41,20 @@ const (
 // A Reply is what the bot says to one message: one or more parts, each sent
 // as its own chat message and each short enough for one phone screen.
 type Reply struct {
-	Kind  ReplyKind
+	Kind ReplyKind
+	// Ask is what the question asked, as the index understood it.
+	Ask knowledge.AskKind
+	// Parts are the messages to send: the lead first.
 	Parts []string
-	// Choices are the hits a KindChoices reply lists, in order.
+	// Details are the rest (the whole card, every note, the source), sent
+	// when the asker replies 「详情」; empty when there is nothing more.
+	Details string
+	// Choices are the hits a number picks from after this reply: the list
+	// of a KindChoices reply, or the hits related to an answer.
 	Choices []knowledge.Hit
+	// Declined reports a question the knowledge base could not answer, for
+	// the curators' log.
+	Declined bool
 	// Traditional reports that the reply was written in Traditional characters.
 	Traditional bool
 }
@@ -92,46 +108,31 @@ func (a *Answerer) Answer(ctx context.Context, question string) (Reply, knowledg
 	if err != nil {
 		return Reply{}, res, fmt.Errorf("bot: answer %q: %w", q, err)
 	}
-	ask := res.Ask
-	switch ask.Kind {
+	switch res.Ask.Kind {
 	case knowledge.AskHelp:
-		return a.finish(Reply{Kind: KindHelp}, helpText(a.Prefix), res.Traditional), res, nil
+		return a.finish(Reply{Kind: KindHelp, Ask: res.Ask.Kind}, helpText(a.Prefix), res.Traditional), res, nil
 	case knowledge.AskThanks:
-		return a.finish(Reply{Kind: KindThanks}, replyThanks, res.Traditional), res, nil
-	case knowledge.AskOtherPlatform:
-		return a.finish(Reply{Kind: KindDecline}, replyOtherPlatform, res.Traditional), res, nil
-	case knowledge.AskLicenceCategories:
-		if ask.Licence != nil {
-			return a.finish(Reply{Kind: KindAnswer}, renderLicence(ask.Licence), res.Traditional), res, nil
-		}
-	case knowledge.AskHave:
-		if ask.Category != nil {
-			ck := ask.Category.Check(ask.Have)
-			return a.finish(Reply{Kind: KindCheck}, renderCheck(ck, ask.HaveOther), res.Traditional), res, nil
-		}
-	case knowledge.AskGroup:
-		if len(res.Hits) > 0 {
-			return a.finish(Reply{Kind: KindChoices, Choices: res.Hits}, renderGroup(ask.Group, res.Hits), res.Traditional), res, nil
-		}
+		return a.finish(Reply{Kind: KindThanks, Ask: res.Ask.Kind}, replyThanks, res.Traditional), res, nil
 	}
-	if len(res.Hits) == 0 || res.Decision == knowledge.None || res.Decision == "" {
-		return a.finish(Reply{Kind: KindDecline}, replyDecline, res.Traditional), res, nil
-	}
-	// The index offers the choices (one policy, the same `ask --json` shows).
-	if res.Decision == knowledge.Ambiguous && len(res.Hits) > 1 {
-		return a.finish(Reply{Kind: KindChoices, Choices: res.Hits}, renderChoices(res.Hits), res.Traditional), res, nil
-	}
-	return a.finish(Reply{Kind: KindAnswer}, renderHit(res.Hits[0]), res.Traditional), res, nil
+	c := compose(res)
+	rep := a.finish(Reply{Kind: c.kind, Ask: res.Ask.Kind, Choices: c.related, Declined: c.declined}, c.lead, res.Traditional)
+	rep.Details = a.convert(c.details, res.Traditional)
+	return rep, res, nil
 }
 
 // finish converts text to Traditional when asked and splits it into parts.
 func (a *Answerer) finish(r Reply, text string, trad bool) Reply {
-	if trad && a.ToTraditional != nil {
-		text = convertOutsideVerbatim(text, a.ToTraditional)
-		r.Traditional = true
-	}
-	r.Parts = split(text, a.maxRunes())
+	r.Traditional = trad && a.ToTraditional != nil
+	r.Parts = split(a.convert(text, trad), a.maxRunes())
 	return r
+}
+
+// convert converts text to Traditional when trad is set and a converter is.
+func (a *Answerer) convert(text string, trad bool) string {
+	if !trad || a.ToTraditional == nil || text == "" {
+		return text
+	}
+	return convertOutsideVerbatim(text, a.ToTraditional)
 }
 
 // verbatimPattern finds what must reach the user unchanged in a Traditional
@@ -167,24 +168,27 @@ func (a *Answerer) maxRunes() int {
 }
 
 // Handle is the HandlerFunc at the end of the chain. A bare number picks
-// from the list of choices this sender saw last in this chat; anything else
-// is a question for Answer. Declined questions are counted and logged for
-// curators; a failure to log never stops the reply.
+// from the list this sender saw last in this chat (a list of choices, or
+// the hits related to an answer); 「详情」 asks for the rest of the last
+// answer; anything else is a question for Answer. In a group every reply is
+// one message addressed to its asker. Declined questions are counted and
+// logged for curators; a failure to log never stops the reply.
 func (a *Answerer) Handle(ctx context.Context, r Replier, m Message) error {
 	key := followKey(m)
-	if n, ok := choiceNumber(m.Text); ok && a.FollowUps != nil {
-		p, ok := a.FollowUps.Get(key, m.Time)
-		switch {
-		case !ok:
-			noteReply(ctx, KindChoices, nil)
-			return Send(ctx, r, a.finish(Reply{Kind: KindChoices}, replyNoChoices, false).Parts)
-		case n < 1 || n > len(p.Hits):
-			noteReply(ctx, KindChoices, nil)
-			return Send(ctx, r, a.finish(Reply{Kind: KindChoices}, fmt.Sprintf(replyBadChoice, len(p.Hits)), p.Traditional).Parts)
+	if a.FollowUps != nil {
+		if n, ok := choiceNumber(m.Text); ok {
+			return a.pick(ctx, r, m, n)
 		}
-		a.Stats.answered()
-		noteReply(ctx, KindAnswer, p.Hits[n-1:n])
-		return Send(ctx, r, a.finish(Reply{Kind: KindAnswer}, renderHit(p.Hits[n-1]), p.Traditional).Parts)
+		if detailWords[bareText(m.Text)] {
+			p, ok := a.FollowUps.Get(key, m.Time)
+			if !ok || p.Details == "" {
+				noteReply(ctx, KindDetails, nil)
+				return a.send(ctx, r, m, a.finish(Reply{Kind: KindDetails}, replyNoDetails, false).Parts)
+			}
+			a.Stats.answered()
+			noteReply(ctx, KindDetails, nil)
+			return a.send(ctx, r, m, split(p.Details, a.maxRunes()))
+		}
 	}
 	rep, res, err := a.Answer(ctx, m.Text)
 	if err != nil {
@@ -192,14 +196,96 @@ func (a *Answerer) Handle(ctx context.Context, r Replier, m Message) error {
 	}
 	noteReply(ctx, rep.Kind, res.Hits)
 	if a.FollowUps != nil {
-		if rep.Kind == KindChoices {
-			a.FollowUps.Put(key, Pending{Hits: rep.Choices, Traditional: rep.Traditional}, m.Time)
-		} else if rep.Kind != KindHelp && rep.Kind != KindThanks {
+		switch {
+		case len(rep.Choices) > 0 || rep.Details != "":
+			a.FollowUps.Put(key, Pending{Hits: rep.Choices, Details: rep.Details, Traditional: rep.Traditional}, m.Time)
+		case rep.Kind != KindHelp && rep.Kind != KindThanks:
 			a.FollowUps.Delete(key)
 		}
 	}
 	a.Account(ctx, m, rep, res)
-	return Send(ctx, r, rep.Parts)
+	return a.send(ctx, r, m, rep.Parts)
+}
+
+// pick answers a bare number n: the nth hit of the list the sender saw last.
+func (a *Answerer) pick(ctx context.Context, r Replier, m Message, n int) error {
+	key := followKey(m)
+	p, ok := a.FollowUps.Get(key, m.Time)
+	switch {
+	case !ok || len(p.Hits) == 0:
+		noteReply(ctx, KindChoices, nil)
+		return a.send(ctx, r, m, a.finish(Reply{Kind: KindChoices}, replyNoChoices, false).Parts)
+	case n < 1 || n > len(p.Hits):
+		noteReply(ctx, KindChoices, nil)
+		return a.send(ctx, r, m, a.finish(Reply{Kind: KindChoices}, fmt.Sprintf(replyBadChoice, len(p.Hits)), p.Traditional).Parts)
+	}
+	c := composeHit(knowledge.AskLookup, p.Hits[n-1], p.Hits)
+	// The list stays, so the sender can pick another; the details are now
+	// those of the hit picked.
+	a.FollowUps.Put(key, Pending{Hits: p.Hits, Details: a.convert(c.details, p.Traditional), Traditional: p.Traditional}, m.Time)
+	a.Stats.answered()
+	noteReply(ctx, KindAnswer, p.Hits[n-1:n])
+	return a.send(ctx, r, m, a.finish(Reply{Kind: KindAnswer}, c.lead, p.Traditional).Parts)
+}
+
+// send sends the parts of a reply: as they are in a direct message, and in
+// a group as one message that starts with "@asker", cut to one message's
+// length.
+func (a *Answerer) send(ctx context.Context, r Replier, m Message, parts []string) error {
+	if !m.InGroup {
+		return Send(ctx, r, parts)
+	}
+	return Send(ctx, r, []string{groupMessage(m.SenderName, parts)})
+}
+
+// groupMessage joins parts into one group message addressed to nick. The
+// part marks go; text beyond tuning.groupRunes is cut at a line end.
+func groupMessage(nick string, parts []string) string {
+	var b lines
+	for _, p := range parts {
+		for _, l := range strings.Split(p, "\n") {
+			if partMarkPattern.MatchString(l) {
+				continue
+			}
+			b.add(l)
+		}
+	}
+	text := b.String()
+	if runes(text) > tuning.groupRunes {
+		var kept lines
+		for _, l := range b {
+			if runes(kept.String())+runes(l)+runes(replyGroupCut)+1 > tuning.groupRunes {
+				break
+			}
+			kept.add(l)
+		}
+		text = kept.String() + "\n" + replyGroupCut
+	}
+	if n := mentionName(nick); n != "" {
+		text = fmt.Sprintf(groupMention, n) + text
+	}
+	return text
+}
+
+// partMarkPattern matches the line that numbers a part: "（1/3）".
+var partMarkPattern = regexp.MustCompile(`^（\d+/\d+）$`)
+
+// mentionName is a display name fit to follow "@": one line, no control
+// characters, no "@", at most tuning.nickRunes runes.
+func mentionName(nick string) string {
+	rs := []rune(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '@' || unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, nick))
+	return string(rs[:min(len(rs), tuning.nickRunes)])
+}
+
+// bareText is a message without surrounding spaces and closing punctuation,
+// lower-cased: what fixed words are compared with.
+func bareText(text string) string {
+	return strings.ToLower(strings.TrimRight(strings.TrimSpace(text), "!！。.~～ ?？"))
 }
 
 // choiceNumber reports whether text only picks a number: "2", "２", "2.",

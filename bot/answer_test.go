@@ -66,29 +66,31 @@ func TestAnswer(t *testing.T) {
 	for _, test := range []struct {
 		question string
 		kind     bot.ReplyKind
-		want     []string
+		want     []string // in the first message
+		details  []string // in the details
 	}{
-		{"帮助", bot.KindHelp, []string{"例如", "“资质”开头"}},
-		{"/help", bot.KindHelp, []string{"例如"}},
-		{"幫助", bot.KindHelp, []string{"例如", "資質"}},
-		{"直播带货的小程序要什么资质", bot.KindAnswer, []string{"【社交-直播】", "以下3项任选1项", "支持直播：是", "官方类目表为准"}},
-		{"直播帶貨要什麼資質", bot.KindAnswer, []string{"【社交-直播】", "資質要求", "以下3項任選1項"}},
-		{"社交", bot.KindChoices, []string{"【社交】下有4个类目", "1. 陌生人交友"}}, // a bare group name asks about the whole group
-		{"文网文", bot.KindAnswer, []string{"《网络文化经营许可证》", "需要它的类目（1个）：文娱-动漫\n可用它的类目（1个，它是几种可选资质之一）：文娱-音乐（2选1之一）"}},
-		{"我已经有视听许可证了，能做社交直播吗", bot.KindCheck, []string{"已有：《信息网络传播视听节目许可证》", "满足该类目的资质要求"}},
-		{"今天天气怎么样", bot.KindDecline, []string{"帮助"}},
-		{"你好", bot.KindHelp, []string{"例如"}},
-		{"有文網文能選哪些類目", bot.KindAnswer, []string{"《网络文化经营许可证》", "簡稱：文網文", "需要它的類目（1個）：文娛-動漫", "文娛-音樂（2選1之一）"}},
-		{"我只有ICP備案，能做社交直播嗎", bot.KindCheck, []string{"已有：你提到的材料", "還缺"}},
-		{"谢谢！", bot.KindThanks, []string{"不客气"}},
-		{"我只有一个问题，直播带货要什么资质", bot.KindAnswer, []string{"【社交-直播】", "以下3项任选1项"}},
-		{"只有企业资质的小程序才可以做社交直播吗", bot.KindAnswer, []string{"【社交-直播】", "以下3项任选1项"}},
-		{"办了视听许可证，没办文网文，能做社交直播吗", bot.KindCheck, []string{"已有：《信息网络传播视听节目许可证》\n", "满足该类目的资质要求"}},
-		{"我们有视听许可证，想做直播带货", bot.KindCheck, []string{"【社交-直播】对照你已有的资质", "满足该类目的资质要求"}},
-		{"公司已经有EDI了，还能做电商平台吗", bot.KindCheck, []string{"【电商平台-电商平台】", "还需准备的材料：\n· 一："}},
-		{"我只有 ICP备案 能做社交直播吗", bot.KindCheck, []string{"已有：你提到的材料\n"}},
-		{"没有视听许可证，只有ICP备案，能做社交直播吗", bot.KindCheck, []string{"已有：你提到的材料", "还缺"}},
-		{"我只有ICP备案，能做社交直播吗", bot.KindCheck, []string{"已有：你提到的材料", "还缺：\n以下3项任选1项", "你提到的材料不在该类目的资质要求里"}},
+		{"帮助", bot.KindHelp, []string{"例如", "“资质”开头"}, nil},
+		{"/help", bot.KindHelp, []string{"例如"}, nil},
+		{"幫助", bot.KindHelp, []string{"例如", "資質"}, nil},
+		{"直播带货的小程序要什么资质", bot.KindAnswer, []string{"【社交-直播】（个人不可选），需要：\n· 3选1：《信息网络传播视听节目许可证》；", "回复「详情」"},
+			[]string{"以下3项任选1项", "支持直播：是", "developers.weixin.qq.com/miniprogram/product/material/#非个人主体小程序开放的服务类目（2026-02-21）"}},
+		{"直播帶貨要什麼資質", bot.KindAnswer, []string{"【社交-直播】", "3選1：《信息网络传播视听节目许可证》"}, []string{"資質要求", "以下3項任選1項"}},
+		{"社交", bot.KindChoices, []string{"【社交】下有4个类目", "1. 陌生人交友"}, nil}, // a bare group name asks about the whole group
+		{"文网文", bot.KindAnswer, []string{"《网络文化经营许可证》", "必须用它的类目有1个：文娱-动漫。\n它是可选资质之一的类目有1个：文娱-音乐。"}, []string{"需要它的类目（1个）：文娱-动漫\n可用它的类目（1个，它是几种可选资质之一）：文娱-音乐（2选1之一）", "来源：微信官方服务类目表"}},
+		{"我已经有视听许可证了，能做社交直播吗", bot.KindCheck, []string{"做【社交-直播】", "已满足：《信息网络传播视听节目许可证》", "满足该类目的资质要求"}, []string{"已有：《信息网络传播视听节目许可证》"}},
+		{"今天天气怎么样", bot.KindDecline, []string{"帮助"}, nil},
+		{"你好", bot.KindHelp, []string{"例如"}, nil},
+		{"有文網文能選哪些類目", bot.KindAnswer, []string{"《网络文化经营许可证》：必須用它的類目有1個：文娛-動漫"}, []string{"簡稱：文網文", "需要它的類目（1個）：文娛-動漫", "文娛-音樂（2選1之一）"}},
+		{"我只有ICP備案，能做社交直播嗎", bot.KindCheck, []string{"做【社交-直播】", "還缺"}, []string{"還缺"}},
+		{"谢谢！", bot.KindThanks, []string{"不客气"}, nil},
+		{"我只有一个问题，直播带货要什么资质", bot.KindAnswer, []string{"【社交-直播】", "3选1"}, []string{"以下3项任选1项"}},
+		{"只有企业资质的小程序才可以做社交直播吗", bot.KindAnswer, []string{"【社交-直播】", "3选1"}, nil},
+		{"办了视听许可证，没办文网文，能做社交直播吗", bot.KindCheck, []string{"已满足：《信息网络传播视听节目许可证》\n", "满足该类目的资质要求"}, nil},
+		{"我们有视听许可证，想做直播带货", bot.KindCheck, []string{"做【社交-直播】", "满足该类目的资质要求"}, []string{"【社交-直播】对照你已有的资质"}},
+		{"公司已经有EDI了，还能做电商平台吗", bot.KindCheck, []string{"【电商平台-电商平台】", "另有协议、规则等材料要准备"}, []string{"还需准备的材料：\n· 一："}},
+		{"我只有 ICP备案 能做社交直播吗", bot.KindCheck, []string{"不在该类目的资质要求里", "还缺"}, nil},
+		{"没有视听许可证，只有ICP备案，能做社交直播吗", bot.KindCheck, []string{"还缺"}, []string{"已有：你提到的材料", "还缺"}},
+		{"我只有ICP备案，能做社交直播吗", bot.KindCheck, []string{"还缺：\n以下3项任选1项"}, []string{"还缺：\n以下3项任选1项"}},
 	} {
 		t.Run(test.question, func(t *testing.T) {
 			rep, _, err := a.Answer(context.Background(), test.question)
@@ -99,15 +101,21 @@ func TestAnswer(t *testing.T) {
 			if rep.Kind != test.kind {
 				t.Fatalf("Answer(%q) kind = %s, want %s:\n%s", test.question, rep.Kind, test.kind, text)
 			}
+			if strings.Contains(text+rep.Details, "“ICP备案”") {
+				t.Errorf("Answer(%q) repeats the user's words:\n%s\n%s", test.question, text, rep.Details)
+			}
 			for _, w := range test.want {
-				if !strings.Contains(text, w) {
-					t.Errorf("Answer(%q) =\n%s\nwant %q", test.question, text, w)
+				if !strings.Contains(rep.Parts[0], w) {
+					t.Errorf("Answer(%q) first message =\n%s\nwant %q", test.question, rep.Parts[0], w)
 				}
 			}
-			for i, p := range rep.Parts {
-				if n := len([]rune(p)); n > bot.DefaultMaxRunes {
-					t.Errorf("part %d has %d runes, more than one screen (%d)", i+1, n, bot.DefaultMaxRunes)
+			for _, w := range test.details {
+				if !strings.Contains(rep.Details, w) {
+					t.Errorf("Answer(%q) details =\n%s\nwant %q", test.question, rep.Details, w)
 				}
+			}
+			if n := len([]rune(rep.Parts[0])); (rep.Kind == bot.KindAnswer || rep.Kind == bot.KindCheck) && (n > 200 || len(rep.Parts) > 1) {
+				t.Errorf("Answer(%q) = %d parts, the first of %d runes; want one of at most 200:\n%s", test.question, len(rep.Parts), n, text)
 			}
 		})
 	}
@@ -152,9 +160,13 @@ func TestHandle_FollowUps(t *testing.T) {
 		{"another sender in the group", []msg{{"g", "a", "社交", 0, "回复序号"}, {"g", "b", "1", 0, "没有对应的列表"}}},
 		{"the same sender in another chat", []msg{{"g", "a", "社交", 0, "回复序号"}, {"h", "a", "1", 0, "没有对应的列表"}}},
 		{"expired", []msg{{"c", "a", "社交", 0, "回复序号"}, {"c", "a", "1", 6 * time.Minute, "没有对应的列表"}}},
-		{"a new question forgets the list", []msg{{"c", "a", "社交", 0, "回复序号"}, {"c", "a", "文网文", 0, "网络文化"}, {"c", "a", "1", 0, "没有对应的列表"}}},
+		{"a new question forgets the list", []msg{{"c", "a", "社交", 0, "回复序号"}, {"c", "a", "文网文", 0, "网络文化"}, {"c", "a", "1", 0, "《网络文化经营许可证》"}}},
+		{"details of the last answer", []msg{{"c", "a", "文网文", 0, "回复「详情」"}, {"c", "a", "详情", 0, "简称：文网文"}, {"c", "a", "详情。", 0, "简称：文网文"}}},
+		{"details of a pick", []msg{{"c", "a", "社交", 0, "回复序号"}, {"c", "a", "1", 0, "回复「详情」"}, {"c", "a", "详情", 0, "可申请主体"}}},
+		{"no details to give", []msg{{"c", "a", "详情", 0, "没有可展开的详情"}}},
+		{"another sender's details", []msg{{"g", "a", "文网文", 0, "网络文化"}, {"g", "b", "详情", 0, "没有可展开的详情"}}},
 		{"help keeps the list", []msg{{"c", "a", "社交", 0, "回复序号"}, {"c", "a", "帮助", 0, "例如"}, {"c", "a", "1", 0, "【社交-"}}},
-		{"traditional list, traditional pick", []msg{{"c", "a", "社交類目", 0, "回覆序號"}, {"c", "a", "1", 0, "資質"}}},
+		{"traditional list, traditional pick", []msg{{"c", "a", "社交類目", 0, "回覆序號"}, {"c", "a", "1", 0, "個人不可選"}}},
 	} {
 		t.Run(test.name, func(t *testing.T) {
 			a.FollowUps = bot.NewFollowUps(5*time.Minute, 100)

@@ -22,7 +22,7 @@ type Explanation struct {
 	Kind knowledge.AskKind `json:"kind"`
 	// Rule is the intents rule that decided Kind, "file:line".
 	Rule string `json:"rule,omitempty"`
-	// ReplyKind is the kind of reply: answer, check, choices, decline, help, thanks.
+	// ReplyKind is the kind of reply: answer, check, choices, clarify, decline, help, thanks.
 	ReplyKind ReplyKind `json:"reply_kind"`
 	// Decision is the search's confidence: confident, ambiguous or none;
 	// empty for help and thanks, which are not searched.
@@ -36,6 +36,8 @@ type Explanation struct {
 	FirstChars int `json:"first_chars"`
 	// Messages are the chat messages themselves, as WeChat shows them.
 	Messages []string `json:"messages"`
+	// Details are what 「详情」 sends next; empty when there is nothing more.
+	Details string `json:"details,omitempty"`
 	// Version is the knowledge base the answer comes from.
 	Version string `json:"version,omitempty"`
 }
@@ -78,6 +80,7 @@ func (a *Answerer) Explain(ctx context.Context, question string, top int) (Expla
 		Reply:     rep.Text(),
 		Parts:     len(rep.Parts),
 		Messages:  rep.Parts,
+		Details:   rep.Details,
 	}
 	if len(rep.Parts) > 0 {
 		ex.FirstChars = utf8.RuneCountInString(rep.Parts[0])
@@ -99,27 +102,28 @@ func (a *Answerer) Explain(ctx context.Context, question string, top int) (Expla
 }
 
 // Detail is the reply the bot sends about one category, licence or topic:
-// what a user who picked it from a list gets.
+// what a user who picked it from a list gets, its details included.
 func (a *Answerer) Detail(h knowledge.Hit) Reply {
-	return a.finish(Reply{Kind: KindAnswer}, renderHit(h), false)
+	c := composeHit(knowledge.AskLookup, h, nil)
+	r := a.finish(Reply{Kind: KindAnswer}, c.lead, false)
+	r.Details = c.details
+	return r
 }
 
 // Account does what a channel does after a reply was sent for a question
-// that came in as m: count it, and record a declined question for the
-// curators. A failure to record is logged, never returned.
+// that came in as m: count it, and record a question the knowledge base
+// could not answer (rep.Declined; not one out of scope) for the curators. A
+// failure to record is logged, never returned.
 func (a *Answerer) Account(ctx context.Context, m Message, rep Reply, res knowledge.Result) {
-	switch rep.Kind {
-	case KindDecline:
-		if res.Ask.Kind == knowledge.AskOtherPlatform {
-			return // nothing for the curators to add
-		}
+	switch {
+	case rep.Declined:
 		a.Stats.declined(m.Text)
 		if a.Unanswered != nil {
 			if err := a.Unanswered.Record(m, m.Text); err != nil && a.Log != nil {
 				a.Log.WarnContext(ctx, "record unanswered question", "err", err)
 			}
 		}
-	case KindAnswer, KindCheck, KindChoices:
+	case rep.Kind == KindAnswer || rep.Kind == KindCheck || rep.Kind == KindChoices:
 		a.Stats.answered()
 	}
 }

@@ -13,9 +13,12 @@ const (
 	DefaultFollowUpKeep = 1000
 )
 
-// Pending is a list of choices a sender was shown and may pick from by number.
+// Pending is what a sender may ask for next: a hit from the list they were
+// shown, by number, or the details of the last answer, by 「详情」.
 type Pending struct {
-	Hits        []knowledge.Hit
+	Hits []knowledge.Hit
+	// Details are the rest of the last answer; empty when there is none.
+	Details     string
 	Traditional bool
 	at          time.Time
 }

@@ -59,8 +59,8 @@ func ReplyOnError(log *slog.Logger, logText bool) Middleware {
 // A group message is addressed to the bot when it @-mentions one of the
 // bot's names exactly (see [StripMention]), when the transport says it was
 // mentioned, when it starts with Prefix followed by a separator ("资质 …",
-// "资质：…") or as a command ("/资质 …"), or when it is a bare number from
-// someone whose list of choices in this chat is still live. The mention or
+// "资质：…") or as a command ("/资质 …"), or when it is a bare number or
+// 「详情」 from someone whose list or answer in this chat is still live. The mention or
 // the prefix is stripped; after a mention the text is kept as it is, so
 // "@bot 资质审核被驳回怎么办" asks about 资质审核.
 type Triggers struct {
@@ -71,8 +71,9 @@ type Triggers struct {
 	Names []string
 	// Groups is the allow-list of group names; empty means every group.
 	Groups []string
-	// FollowUps, when set, lets a bare number in a group through from a
-	// sender whose list is live (Bot.Handler sets it to the Answerer's).
+	// FollowUps, when set, lets a bare number or 「详情」 in a group through
+	// from a sender whose list or answer is live (Bot.Handler sets it to the
+	// Answerer's).
 	FollowUps *FollowUps
 }
 
@@ -114,8 +115,13 @@ func (t Triggers) accept(m Message) (text, trigger string) {
 				text, trigger = q, TriggerPrefix
 				break
 			}
-			if _, ok := choiceNumber(text); ok && t.FollowUps != nil {
-				if _, live := t.FollowUps.Get(followKey(m), m.Time); live {
+			if t.FollowUps != nil {
+				p, live := t.FollowUps.Get(followKey(m), m.Time)
+				if _, ok := choiceNumber(text); ok && live && len(p.Hits) > 0 {
+					trigger = TriggerNumber
+					break
+				}
+				if detailWords[bareText(text)] && live && p.Details != "" {
 					trigger = TriggerNumber
 					break
 				}

@@ -50,7 +50,7 @@ const (
 	TriggerDirect  = "direct"  // a direct message
 	TriggerMention = "mention" // a group message that @-mentions the bot
 	TriggerPrefix  = "prefix"  // a group message that starts with the prefix
-	TriggerNumber  = "number"  // a bare number in a group from the person whose list is live
+	TriggerNumber  = "number"  // a bare number or 「详情」 in a group from the person whose list or answer is live
 )
 
 // An Event describes how the bot handled one message, for the operator's
@@ -178,9 +178,9 @@ func noteReply(ctx context.Context, k ReplyKind, hits []knowledge.Hit) {
 // Outcome is the decision a reply of kind k is logged and counted as.
 func (k ReplyKind) Outcome() Outcome {
 	switch k {
-	case KindAnswer, KindCheck:
+	case KindAnswer, KindCheck, KindDetails:
 		return OutcomeAnswered
-	case KindChoices:
+	case KindChoices, KindClarify:
 		return OutcomeClarify
 	case KindDecline:
 		return OutcomeDeclined

@@ -23,12 +23,18 @@ func renderHit(h knowledge.Hit) string {
 		return renderLicence(h.Licence)
 	case knowledge.KindTopic:
 		return renderTopic(h.Topic)
+	case knowledge.KindFAQ:
+		if h.FAQ.Topic != nil {
+			return h.FAQ.Answer + "\n" + renderTopic(h.FAQ.Topic)
+		}
+		return h.FAQ.Answer
 	}
 	return ""
 }
 
 // renderCategory leads with 【一级-二级】, then who may apply, every
-// requirement group, the notes, live streaming, and the source with its date.
+// requirement group, the notes and live streaming. Its source is the
+// official table, cited by [citation].
 func renderCategory(c *knowledge.Category) string {
 	var b lines
 	b.add(fmt.Sprintf(titleMark, c.Title()))
@@ -61,9 +67,6 @@ func renderCategory(c *knowledge.Category) string {
 		b.add(catLiveYes)
 	} else {
 		b.add(catLiveNo)
-	}
-	if s, ok := newestSource(c.Sources); ok {
-		b.add(fmt.Sprintf(catSource, s.Where(), sourceDate(s.Date, s.Accessed)))
 	}
 	return b.String()
 }
@@ -100,7 +103,8 @@ func writeGroup(b *lines, g knowledge.Group, also bool) {
 }
 
 // renderLicence says what a licence is, who issues it, and which categories
-// need it; the categories come before the prose, so they are on the first screen.
+// need it; the categories come before the prose, so they are on the first
+// screen. Its source is cited by [licenceDetails].
 func renderLicence(l *knowledge.Licence) string {
 	var b lines
 	b.add(l.Name)
@@ -114,9 +118,6 @@ func renderLicence(l *knowledge.Licence) string {
 	}
 	addUses(&b, l)
 	b.add(strings.TrimSpace(l.About))
-	if s, ok := newestSource(l.Sources); ok {
-		b.add(fmt.Sprintf(licSource, s.Where(), sourceDate(s.Date, s.Accessed)))
-	}
 	return b.String()
 }
 
@@ -161,7 +162,7 @@ func renderTopic(t *knowledge.Topic) string {
 		b.add(strings.TrimSpace(p))
 	}
 	if s, ok := newestSource(t.Sources); ok {
-		b.add(fmt.Sprintf(topicSource, s.Where(), sourceDate(s.Date, s.Accessed)))
+		b.add(fmt.Sprintf(topicSource, readerSource(s), sourceDate(s.Date, s.Accessed)))
 	}
 	return b.String()
 }
@@ -207,22 +208,7 @@ func renderCheck(ck knowledge.Check, haveOther bool) string {
 		b.add(catNoRequirement)
 	case len(ck.Missing) > 0:
 		b.add(checkMissing)
-		for _, n := range ck.Missing {
-			if n.All {
-				for _, it := range n.Open {
-					b.add("· " + strings.TrimSpace(it.Text))
-				}
-				continue
-			}
-			head := fmt.Sprintf(catPick, len(n.Open), n.Pick)
-			if n.Held > 0 {
-				head += fmt.Sprintf(checkPickHave, n.Held)
-			}
-			b.add(head)
-			for i, it := range n.Open {
-				b.add(fmt.Sprintf("%d. %s", i+1, strings.TrimSpace(it.Text)))
-			}
-		}
+		b = append(b, missingLines(ck)...)
 	default:
 		b.add(checkDone)
 	}
@@ -238,10 +224,30 @@ func renderCheck(ck knowledge.Check, haveOther bool) string {
 	case len(ck.Have) == 0 && haveOther:
 		b.add(fmt.Sprintf(checkNotNeeded, checkOther))
 	}
-	if s, ok := newestSource(c.Sources); ok {
-		b.add(fmt.Sprintf(catSource, s.Where(), sourceDate(s.Date, s.Accessed)))
-	}
 	return b.String()
+}
+
+// missingLines are what a check says is still missing: bullets for a group
+// that needs every item, a "以下N项任选K项" head with numbered items otherwise.
+func missingLines(ck knowledge.Check) lines {
+	var b lines
+	for _, n := range ck.Missing {
+		if n.All {
+			for _, it := range n.Open {
+				b.add("· " + strings.TrimSpace(it.Text))
+			}
+			continue
+		}
+		head := fmt.Sprintf(catPick, len(n.Open), n.Pick)
+		if n.Held > 0 {
+			head += fmt.Sprintf(checkPickHave, n.Held)
+		}
+		b.add(head)
+		for i, it := range n.Open {
+			b.add(fmt.Sprintf("%d. %s", i+1, strings.TrimSpace(it.Text)))
+		}
+	}
+	return b
 }
 
 func joinSubjects(ss []knowledge.Subject) string {
@@ -288,6 +294,19 @@ func newestSource(ss []knowledge.Source) (knowledge.Source, bool) {
 		}
 	}
 	return best, true
+}
+
+// readerSource names a source for a reader: its title, which says whose
+// page it is, else its URL, else the seed document. The URL a fact was
+// copied from stays in the knowledge base.
+func readerSource(s knowledge.Source) string {
+	switch {
+	case s.Title != "":
+		return s.Title
+	case s.URL != "":
+		return s.URL
+	}
+	return s.Seed
 }
 
 // lines builds a reply line by line, skipping empty lines.

@@ -47,18 +47,17 @@ func TestRenderCategory(t *testing.T) {
 		not  []string
 	}{
 		{
-			name: "groups, notes, live streaming, newest source last",
+			name: "groups, notes, live streaming; the source is cited apart",
 			c:    live,
 			want: []string{"【社交-直播】\n", "可申请主体：企业、政府（个人主体不可申请）", "以下3项任选1项：\n1. 《信息网络传播视听节目许可证》\n2. ",
-				"另需全部提供：\n· 《营业执照》\n· 两家或以上的合作协议", "说明：\n· 如提供时政信息服务", "支持直播：是",
-				"来源：https://example.org/official（2026-02-21）。", "请以微信公众平台当前的官方类目表为准"},
-			not: []string{"000_a2b7fccfaf7de460.txt"},
+				"另需全部提供：\n· 《营业执照》\n· 两家或以上的合作协议", "说明：\n· 如提供时政信息服务", "支持直播：是"},
+			not: []string{"000_a2b7fccfaf7de460.txt", "来源", "example.org"},
 		},
 		{
 			name: "no requirement, open to individuals",
 			c: &knowledge.Category{Path: []string{"工具", "记账"}, Subjects: []knowledge.Subject{knowledge.Individual, knowledge.Enterprise},
 				Sources: []knowledge.Source{{Seed: "seed.txt", Accessed: "2026-11-24"}}},
-			want: []string{"【工具-记账】", "可申请主体：个人、企业\n", catNoRequirement, catLiveNo, "来源：seed.txt（2026-11-24查阅）"},
+			want: []string{"【工具-记账】", "可申请主体：个人、企业\n", catNoRequirement, catLiveNo},
 			not:  []string{catNoIndividual},
 		},
 		{
@@ -118,7 +117,7 @@ func TestRenderLicence(t *testing.T) {
 		want []string
 		not  []string
 	}{
-		{"reverse lookup", av, []string{"《信息网络传播视听节目许可证》\n简称：视听许可证\n发证机关：国家广播电视总局\n需要它的类目（1个）：社交-直播答题\n可用它的类目（1个，它是几种可选资质之一）：社交-直播（3选1之一）\n通过互联网", "来源：https://example.org/official（2026-02-21）。"}, nil},
+		{"reverse lookup", av, []string{"《信息网络传播视听节目许可证》\n简称：视听许可证\n发证机关：国家广播电视总局\n需要它的类目（1个）：社交-直播答题\n可用它的类目（1个，它是几种可选资质之一）：社交-直播（3选1之一）\n通过互联网"}, []string{"来源"}},
 		{"an alternative in the item, and a pick of two", alt, []string{"可用它的类目（2个，它是几种可选资质之一）：医疗服务-医疗器械自营（2选1之一）、类-三选二（3选2之一）"}, []string{"需要它的类目"}},
 		{"no issuer, no category", licReg, []string{licIssuerNone, licNoCategories}, []string{"简称"}},
 		{"long lists are cut", many, []string{"简称：a、b、c、d、e、f\n", "需要它的类目（12个）：类-A、", "类-J等，发送类目名称可查看详情。"}, []string{"、g", "类-K", "可用它的类目"}},

@@ -45,6 +45,7 @@ var kindLabel = map[string]string{
 	"category": "类目",
 	"licence":  "资质",
 	"topic":    "流程",
+	"faq":      "问答",
 }
 
 // Category answers.
@@ -63,7 +64,6 @@ const (
 	catNotes         = "说明："
 	catLiveYes       = "支持直播：是"
 	catLiveNo        = "支持直播：否"
-	catSource        = "来源：%s（%s）。类目要求会调整，请以微信公众平台当前的官方类目表为准。"
 	sourceNoDate     = "日期不详"
 	sourceAccessed   = "%s查阅"
 )
@@ -103,15 +103,95 @@ const (
 	checkRest = "；其余内容没有识别为资质。"
 )
 
+// Out of scope, and questions to ask back.
+const (
+	replyOffTopic         = "这个我帮不上：我只回答微信小程序的服务类目和资质问题（选什么类目、要什么证、备案和审核）。发送“帮助”看提问示例。"
+	replyNeedsContext     = "我看不到别的小程序是怎么做、怎么过审的。说说你的小程序具体做什么（卖什么、有没有用户发帖、直播或支付），我告诉你该选的类目和要的资质。"
+	replyDescribeBusiness = "我还没对上具体的类目。说说小程序具体做什么（卖什么、给谁用、有没有发帖、直播或支付），我告诉你该选哪个类目、要什么资质。"
+)
+
+// Answer first: the lead of a reply, and the details on request.
+const (
+	replyMore      = "回复「详情」看完整内容和来源。"
+	replyNoDetails = "没有可展开的详情（只保留几分钟），请重新提问。"
+	// replyGroupCut ends details cut to fit one group message.
+	replyGroupCut = "……（完整内容请私聊我：问同样的问题后回复「详情」）"
+	// groupMention addresses a group reply to its asker, the way WeChat
+	// writes a mention: "@昵称" and a four-per-em space.
+	groupMention = "@%s "
+
+	leadCategory      = "【%s】%s"
+	leadChoose        = "选【%s】%s"
+	leadHowAdd        = "在后台“设置-基本设置-服务类目”添加【%s】%s"
+	leadSibling       = "业务更接近时也可看【%s】。"
+	leadIndividualYes = "可以，个人主体能选【%s】"
+	leadIndividualNo  = "不能。【%s】只开放给%s，个人主体不能选。"
+	leadIndividualAlt = "个人可选的相近类目：【%s】。"
+	// leadIndividualInstead is what to do instead when no category close by is open to individuals.
+	leadIndividualInstead = "可以用企业等非个人主体注册（已有的小程序可做主体迁移），或去掉这项功能后再提审。"
+	markIndividualYes     = "（个人可选）"
+	markIndividualNo      = "（个人不可选）"
+
+	needHead    = "，需要："
+	needNone    = "，无需特殊资质。"
+	needUnknown = "，资质要求暂未收录，请以官方类目表为准。"
+	needAll     = ""
+	needAlso    = "另需"
+	needPick    = "%d选%d："
+	needMore    = "等"
+	ellipsis    = "…"
+	// itemSeparator joins the items of one requirement group on one line.
+	itemSeparator = "；"
+
+	leadShort        = "（%s）"
+	leadUsedBy       = "必须用它的类目有%d个："
+	leadUsedByOption = "它是可选资质之一的类目有%d个："
+	leadUsedByMore   = "等。"
+	// leadUsedByCount says how many categories when not one name fits.
+	leadUsedByCount = "%s，见详情。"
+
+	leadDifference = "区别："
+	leadGist       = "· %s：%s"
+
+	leadCheck          = "做【%s】："
+	leadCheckHave      = "已满足：%s"
+	leadCheckMissing   = "还缺："
+	leadCheckOther     = "你说的已有材料不在该类目的资质要求里。"
+	leadCheckMaterials = "另有协议、规则等材料要准备。"
+
+	leadNoticeAdd           = "驳回要你补充【%s】类目：在后台“设置-基本设置-服务类目”添加它"
+	leadNoticeRemove        = "不做这项功能的，删掉相关页面和内容后重新提审，或按驳回通知申诉说明。"
+	leadNoticeIndividualCat = "【%s】个人主体不能选：去掉这项功能后重新提审，或换成企业等非个人主体（可做小程序主体迁移）。"
+	leadNoticeIndividual    = "个人主体未开放这类功能：去掉它后重新提审，或换成企业等非个人主体（可做小程序主体迁移）。"
+	leadNoticeMismatch      = "页面内容和所选类目不一致：补充与功能对应的类目并交齐资质，或删掉不符的功能后重新提审；确认无误可申诉。"
+
+	relatedHead = "其他可能相关的（回复序号查看）："
+)
+
+// The citation: WeChat's own page of the category table, whatever copy
+// the facts were read from.
+const (
+	officialTable       = "https://developers.weixin.qq.com/miniprogram/product/material/"
+	anchorNonIndividual = "#非个人主体小程序开放的服务类目"
+	anchorIndividual    = "#个人主体小程序开放的服务类目"
+	citeOfficial        = "来源：微信官方服务类目表 %s（%s），以官方页面为准。"
+	citeOfficialNoDate  = "来源：微信官方服务类目表 %s，以官方页面为准。"
+)
+
+// detailWords are the messages that ask for the rest of the last answer.
+var detailWords = map[string]bool{
+	"详情": true, "詳情": true, "看详情": true, "详情呢": true, "详细": true, "詳細": true, "详细点": true,
+	"详细说说": true, "展开": true, "更多": true, "全部": true, "完整": true, "来源": true, "出处": true,
+}
+
 // Parts of a long reply.
 const partMark = "（%d/%d）"
 
-// Marks: a separator for the items of a list inside one sentence, the
-// title of an answer, and the user's own words.
+// Marks: a separator for the items of a list inside one sentence, and the
+// title of an answer. The bot never quotes what a user wrote.
 const (
 	separator = "、"
 	titleMark = "【%s】"
-	quoteMark = "“%s”"
 )
 
 // Admin replies.

@@ -101,6 +101,8 @@ func matches(h knowledge.Hit, w []string) bool {
 	switch h.Kind {
 	case knowledge.KindTopic:
 		return len(w) == 1 && h.Topic.ID == w[0]
+	case knowledge.KindFAQ: // an FAQ answers for its topic
+		return len(w) == 1 && h.FAQ.Topic != nil && h.FAQ.Topic.ID == w[0]
 	case knowledge.KindCategory:
 		p := h.Category.Path
 		if len(w) == 1 { // a first-level label: any category below it

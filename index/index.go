@@ -218,6 +218,12 @@ func newServed(ctx context.Context, kb *knowledge.Base, mode analysisMode, par P
 		}
 		err = add("t/"+t.ID, knowledge.Hit{Kind: knowledge.KindTopic, Topic: t}, topicDoc(t))
 	}
+	for _, q := range kb.FAQs {
+		if err != nil {
+			break
+		}
+		err = add("f/"+q.ID, knowledge.Hit{Kind: knowledge.KindFAQ, FAQ: q}, faqDoc(q))
+	}
 	if err == nil {
 		err = bi.Batch(b)
 	}
@@ -279,6 +285,12 @@ func topicDoc(t *knowledge.Topic) document {
 	d := document{title: []string{t.Title}, names: append([]string{t.ID}, t.Aliases...), body: []string{t.Body}}
 	d.exact = append([]string{t.ID}, t.Aliases...)
 	return d
+}
+
+// faqDoc indexes an FAQ by its phrasings, which short questions match
+// whole, and its short answer.
+func faqDoc(q *knowledge.FAQ) document {
+	return document{title: q.Questions[:1], names: q.Questions, body: []string{q.Answer}, exact: q.Questions}
 }
 
 // domainTerms are the knowledge base's words for the segmenter's dictionary.

@@ -78,6 +78,7 @@ func DefaultParams() Params {
 		KindWeight: map[knowledge.Kind]float64{
 			knowledge.KindCategory: 1,
 			knowledge.KindTopic:    1,
+			knowledge.KindFAQ:      1,
 			knowledge.KindLicence:  0.3,
 		},
 		RankCoverage:       1,

@@ -280,7 +280,7 @@ func (s *served) search(ctx context.Context, question string, n int, understand 
 			continue
 		}
 		hit.Score = h.Score * s.par.KindWeight[hit.Kind]
-		if p.process && hit.Kind == knowledge.KindTopic {
+		if p.process && (hit.Kind == knowledge.KindTopic || hit.Kind == knowledge.KindFAQ) {
 			hit.Score *= s.par.ProcessBoost
 		}
 		hits = append(hits, scored{id: h.ID, hit: hit})
@@ -295,6 +295,7 @@ func (s *served) search(ctx context.Context, question string, n int, understand 
 		hits[i].hit.Score *= s.par.RankCoverage + hits[i].coverage
 	}
 	slices.SortStableFunc(hits, func(a, b scored) int { return cmp.Compare(b.hit.Score, a.hit.Score) })
+	hits = oneAnswerPerTopic(hits)
 	res.Decision = decide(hits, p, &s.par)
 	switch {
 	case p.group != "" && !p.elsewhere:
@@ -331,6 +332,44 @@ func (s *served) search(ctx context.Context, question string, n int, understand 
 		}
 	}
 	return res, hits, nil
+}
+
+// oneAnswerPerTopic keeps one hit of those that stand for one topic (the
+// topic and its FAQ entries, best first): they are one answer, not rivals
+// for the decision or for a place in a list. It keeps the place of the
+// first, prefers an FAQ (the direct answer) to the topic, and takes the
+// best evidence of the two.
+func oneAnswerPerTopic(hits []scored) []scored {
+	topicOf := func(h knowledge.Hit) *knowledge.Topic {
+		switch h.Kind {
+		case knowledge.KindTopic:
+			return h.Topic
+		case knowledge.KindFAQ:
+			return h.FAQ.Topic
+		}
+		return nil
+	}
+	at := map[*knowledge.Topic]int{}
+	out := hits[:0]
+	for _, h := range hits {
+		t := topicOf(h.hit)
+		if t == nil {
+			out = append(out, h)
+			continue
+		}
+		i, ok := at[t]
+		if !ok {
+			at[t] = len(out)
+			out = append(out, h)
+			continue
+		}
+		kept := &out[i]
+		kept.raw, kept.coverage = max(kept.raw, h.raw), max(kept.coverage, h.coverage)
+		if kept.hit.Kind == knowledge.KindTopic && h.hit.Kind == knowledge.KindFAQ {
+			kept.id, kept.hit.Kind, kept.hit.Topic, kept.hit.FAQ = h.id, knowledge.KindFAQ, nil, h.hit.FAQ
+		}
+	}
+	return out
 }
 
 // diversify moves the best hit of the kind the first diverseTop hits lack

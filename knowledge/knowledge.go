@@ -150,6 +150,9 @@ type Topic struct {
 	Body string
 	// Related are the categories the topic concerns, resolved by Load.
 	Related []*Category
+	// FAQs are the short answers whose details the topic holds, in file
+	// order; Load links them.
+	FAQs    []*FAQ
 	Sources []Source
 	Pos     Pos
 }
@@ -167,6 +170,7 @@ type Base struct {
 	Categories []*Category
 	Licences   []*Licence
 	Topics     []*Topic
+	FAQs       []*FAQ
 	Synonyms   []Synonym
 	// Words are extra domain words for the segmenter's dictionary.
 	Words []string
@@ -186,15 +190,17 @@ const (
 	KindCategory Kind = "category"
 	KindLicence  Kind = "licence"
 	KindTopic    Kind = "topic"
+	KindFAQ      Kind = "faq"
 )
 
-// A Hit is one search result. Exactly one of Category, Licence and Topic is set,
-// as Kind says.
+// A Hit is one search result. Exactly one of Category, Licence, Topic and
+// FAQ is set, as Kind says.
 type Hit struct {
 	Kind     Kind
 	Category *Category
 	Licence  *Licence
 	Topic    *Topic
+	FAQ      *FAQ
 	Score    float64
 }
 
@@ -207,11 +213,14 @@ func (h Hit) ID() string {
 		return h.Licence.ID()
 	case KindTopic:
 		return h.Topic.ID
+	case KindFAQ:
+		return h.FAQ.ID
 	}
 	return ""
 }
 
-// Title returns the display name: a category's path, a licence's full name, a topic's title.
+// Title returns the display name: a category's path, a licence's full name,
+// a topic's title, an FAQ's first phrasing.
 func (h Hit) Title() string {
 	switch h.Kind {
 	case KindCategory:
@@ -220,6 +229,8 @@ func (h Hit) Title() string {
 		return h.Licence.Name
 	case KindTopic:
 		return h.Topic.Title
+	case KindFAQ:
+		return h.FAQ.Questions[0]
 	}
 	return ""
 }

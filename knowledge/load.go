@@ -221,6 +221,7 @@ type loader struct {
 
 	items   []pendingItem
 	related []pendingRelated
+	faqs    []pendingFAQ
 
 	intents *Intents
 }
@@ -509,7 +510,7 @@ func (p *fileParser) top(root *yaml.Node) {
 	if isNull(root) {
 		return
 	}
-	f := p.fields(root, "the file", "categories", "licences", "topics", "synonyms", "words", "intents")
+	f := p.fields(root, "the file", "categories", "licences", "topics", "faq", "synonyms", "words", "intents")
 	for _, n := range p.list(f["categories"], "categories") {
 		p.category(n)
 	}
@@ -518,6 +519,9 @@ func (p *fileParser) top(root *yaml.Node) {
 	}
 	for _, n := range p.list(f["topics"], "topics") {
 		p.topic(n)
+	}
+	for _, n := range p.list(f["faq"], "faq") {
+		p.faq(n)
 	}
 	for _, n := range p.list(f["synonyms"], "synonyms") {
 		p.synonym(n)
@@ -880,6 +884,7 @@ func (l *loader) resolve() {
 			r.topic.Related = append(r.topic.Related, c)
 		}
 	}
+	l.resolveFAQs()
 	for _, c := range l.base.Categories {
 		for _, g := range c.Requirements {
 			for _, it := range g.Items {

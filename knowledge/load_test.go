@@ -289,7 +289,7 @@ func TestLoad_Errors(t *testing.T) {
 	want := []string{
 		// A file that could not be parsed comes first.
 		`4-syntax.yaml:2: syntax error: did not find expected '-' indicator`,
-		`1-categories.yaml:2: unknown key "catgories" in the file (want one of categories, licences, topics, synonyms, words, intents)`,
+		`1-categories.yaml:2: unknown key "catgories" in the file (want one of categories, licences, topics, faq, synonyms, words, intents)`,
 		`1-categories.yaml:5: unknown key "aliasses" in category (want one of path, aliases, keywords, description, subjects, live_streaming, requirements, notes, unknown, sources)`,
 		`1-categories.yaml:6: category 社交/直播: unknown subject "公司" (want 个人, 企业, 政府, 媒体 or 其他组织)`,
 		`1-categories.yaml:11: duplicate category 社交/直播 (first defined at 1-categories.yaml:4)`,

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -217,9 +218,23 @@ func Run(t *testing.T, d Driver) {
 			t.Errorf("%s: the fake received %q, the bot said %q", turn, fresh, hd.parts)
 		}
 		seen[turn.Chat()] += len(fresh)
-		fmt.Fprintf(&got, "> %s\n%s\n\n", turn, strings.Join(hd.parts, "\n--\n"))
+		fmt.Fprintf(&got, "> %s\n%s\n\n", turn, strings.Join(addressed(hd.parts), "\n--\n"))
 	}
 	compare(t, got.String(), ran)
+}
+
+// mention is the "@name" and four-per-em space a group reply starts with.
+var mention = regexp.MustCompile(`^@[^\x{2005}\n]*\x{2005}`)
+
+// addressed writes the asker's name in a group reply as "@昵称": each
+// transport knows its users by its own names (a nickname, a user id), and
+// the transcript is one for all of them.
+func addressed(parts []string) []string {
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		out[i] = mention.ReplaceAllString(p, "@昵称\u2005")
+	}
+	return out
 }
 
 // squash drops white space, which transports may add or remove when they

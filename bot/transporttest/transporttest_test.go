@@ -38,7 +38,7 @@ func (d *direct) Unaddressed() bool                            { return true }
 func (d *direct) Deliver(ctx context.Context, t transporttest.Turn) error {
 	m := bot.Message{
 		ID: t.String(), Chat: "direct:" + t.Chat(), ChatName: t.Group, InGroup: t.Group != "",
-		Sender: "direct:" + t.User, Identity: "direct:" + t.User, Mentioned: t.Mention, Text: t.Content(),
+		Sender: "direct:" + t.User, SenderName: t.User, Identity: "direct:" + t.User, Mentioned: t.Mention, Text: t.Content(),
 	}
 	go d.h(ctx, chatReplier{d: d, chat: t.Chat()}, m)
 	return nil

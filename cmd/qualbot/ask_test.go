@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/qualbot/qualbot/bot"
 	"github.com/qualbot/qualbot/knowledge"
@@ -89,6 +90,9 @@ func TestAsk_JSON(t *testing.T) {
 		if want := botReply(t, r.Query); r.Reply != want {
 			t.Errorf("%q: reply differs from the bot's:\n got %q\nwant %q", r.Query, r.Reply, want)
 		}
+		if n := utf8.RuneCountInString(r.Reply); r.Parts < 1 || r.FirstChars < 1 || r.FirstChars > n || r.Parts == 1 && r.FirstChars != n {
+			t.Errorf("%q: parts = %d, first_chars = %d, for a reply of %d characters", r.Query, r.Parts, r.FirstChars, n)
+		}
 		for _, h := range r.Hits {
 			if (h.Kind == "category") != (len(h.Path) > 0) {
 				t.Errorf("%q: hit %+v: path must be present exactly for categories", r.Query, h)
@@ -107,6 +111,10 @@ func TestAsk_JSON(t *testing.T) {
 	}
 	if r := got[2]; r.Answered || r.Clarify {
 		t.Errorf("off-topic question: got %+v, want a decline", r)
+	}
+	if got[0].ReplyKind != "answer" || got[0].Details == "" || got[2].ReplyKind != "decline" || got[2].Details != "" {
+		t.Errorf("reply kinds and details: got %q with %d characters of details, %q with %q",
+			got[0].ReplyKind, len(got[0].Details), got[2].ReplyKind, got[2].Details)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"net"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -90,7 +91,9 @@ func TestRunOfficialChannels(t *testing.T) {
 	}
 	for {
 		got := strings.Join(sentTexts(kfFake, "wmUser"), "")
-		if squash(got) == squash(botAnswer) {
+		// The group answer is addressed to its asker ("@zhangsan "); the
+		// direct one is not.
+		if squash(got) == squash(groupMention.ReplaceAllString(botAnswer, "")) {
 			break
 		}
 		select {
@@ -159,6 +162,9 @@ func sentTexts(f *kftest.Server, user string) []string {
 	}
 	return got
 }
+
+// groupMention is the "@name" and four-per-em space a group answer starts with.
+var groupMention = regexp.MustCompile(`^@[^\x{2005}\n]*\x{2005}`)
 
 // squash drops white space, which channels add or remove when they join or
 // split the parts of a reply.

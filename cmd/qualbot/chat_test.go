@@ -165,7 +165,7 @@ func TestChat_GroupAndAdmins(t *testing.T) {
 	// only; a bare industry word lists its group, and its asker picks by a
 	// bare number.
 	s.say("资质这东西真麻烦", "")
-	out = s.say("@资质助手 资质审核被驳回怎么办", "【类目资质")
+	out = s.say("@资质助手 资质审核被驳回怎么办", "资质与类目要求不一致")
 	if strings.Contains(out, "抱歉") {
 		t.Errorf("chatter starting with 资质 was answered:\n%s", out)
 	}
