@@ -78,14 +78,18 @@ func mentionLen(rest string, names []string) int {
 	return 0
 }
 
-// stripLeadingMention removes a leading "@someone" closed by U+2005: a
-// mention the transport vouches for (Message.Mentioned) by a name the bot
-// was not told.
+// stripLeadingMention removes a leading "@someone" closed by U+2005 or, failing
+// that, by a space: a mention the transport vouches for (Message.Mentioned)
+// by a name the bot was not told.
 func stripLeadingMention(text string) string {
-	if strings.HasPrefix(text, "@") {
-		if i := strings.IndexRune(text, mentionEnd); i > 0 {
-			return trimLead(text[i:])
-		}
+	if !strings.HasPrefix(text, "@") {
+		return text
+	}
+	if i := strings.IndexRune(text, mentionEnd); i > 0 {
+		return trimLead(text[i:])
+	}
+	if i := strings.IndexFunc(text, unicode.IsSpace); i > 0 {
+		return trimLead(text[i:])
 	}
 	return text
 }

@@ -79,49 +79,54 @@ type Triggers struct {
 // Middleware returns the trigger rules as a Middleware.
 func (t Triggers) Middleware(next HandlerFunc) HandlerFunc {
 	return func(ctx context.Context, r Replier, m Message) error {
-		text, ok := t.accept(m)
-		if !ok {
+		text, trigger := t.accept(m)
+		if trigger == "" {
 			return nil
 		}
 		m.Text = text
-		noteTrigger(ctx, m)
+		if trigger == TriggerMention {
+			m.Mentioned = true
+		}
+		noteTrigger(ctx, m, trigger)
 		return next(ctx, r, m)
 	}
 }
 
-// accept reports whether to answer m, and the text to answer.
-func (t Triggers) accept(m Message) (string, bool) {
+// accept returns the text to answer and why m is answered (a Trigger*
+// value), or "" when it is not.
+func (t Triggers) accept(m Message) (text, trigger string) {
 	if m.FromSelf || m.NotText {
-		return "", false
+		return "", ""
 	}
-	text := strings.TrimSpace(m.Text)
+	text, trigger = strings.TrimSpace(m.Text), TriggerDirect
 	if m.InGroup {
 		if len(t.Groups) > 0 && !slices.Contains(t.Groups, m.ChatName) {
-			return "", false
+			return "", ""
 		}
 		rest, mentioned := StripMention(text, append(slices.Clone(t.Names), m.BotNames...))
 		switch {
 		case mentioned:
-			text = rest
+			text, trigger = rest, TriggerMention
 		case m.Mentioned:
-			text = stripLeadingMention(text)
+			text, trigger = stripLeadingMention(text), TriggerMention
 		default:
 			if q, ok := t.prefixed(text); ok {
-				text = q
+				text, trigger = q, TriggerPrefix
 				break
 			}
 			if _, ok := choiceNumber(text); ok && t.FollowUps != nil {
 				if _, live := t.FollowUps.Get(followKey(m), m.Time); live {
+					trigger = TriggerNumber
 					break
 				}
 			}
-			return "", false
+			return "", ""
 		}
 	}
 	if text == "" {
-		return "", false
+		return "", ""
 	}
-	return text, true
+	return text, trigger
 }
 
 // prefixed returns the question after the trigger prefix: "资质 …",

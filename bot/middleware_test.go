@@ -33,6 +33,7 @@ func TestTriggers(t *testing.T) {
 		{"group without trigger", tr, bot.Message{InGroup: true, Text: "直播要什么资质"}, ""},
 		{"group mention", tr, bot.Message{InGroup: true, Mentioned: true, Text: "@资质助手\u2005直播要什么资质"}, "直播要什么资质"},
 		{"group mention at the end", tr, bot.Message{InGroup: true, Mentioned: true, Text: "直播要什么资质 @小助手"}, "直播要什么资质"},
+		{"group mention vouched, typed with a space", tr, bot.Message{InGroup: true, Mentioned: true, Text: "@智能机器人 EDI是什么"}, "EDI是什么"},
 		{"group mention of another name", tr, bot.Message{InGroup: true, Mentioned: true, Text: "@群里的昵称\u2005EDI是什么"}, "EDI是什么"},
 		{"group mention keeps the word 资质", tr, bot.Message{InGroup: true, Text: "@资质助手\u2005资质审核被驳回怎么办"}, "资质审核被驳回怎么办"},
 		{"group mention found without the transport", tr, bot.Message{InGroup: true, Text: "@小助手 EDI是什么"}, "EDI是什么"},

@@ -50,6 +50,7 @@ const (
 	TriggerDirect  = "direct"  // a direct message
 	TriggerMention = "mention" // a group message that @-mentions the bot
 	TriggerPrefix  = "prefix"  // a group message that starts with the prefix
+	TriggerNumber  = "number"  // a bare number in a group from the person whose list is live
 )
 
 // An Event describes how the bot handled one message, for the operator's
@@ -58,7 +59,7 @@ const (
 type Event struct {
 	// Message is the message as the transport handed it over.
 	Message Message
-	// Trigger is TriggerDirect, TriggerMention or TriggerPrefix; "" when
+	// Trigger is TriggerDirect, TriggerMention, TriggerPrefix or TriggerNumber; "" when
 	// the trigger rules dropped the message.
 	Trigger string
 	// Outcome is what the bot did.
@@ -156,18 +157,9 @@ func noteOutcome(ctx context.Context, o Outcome) {
 }
 
 // noteTrigger records why the bot took up m, when it is observed.
-func noteTrigger(ctx context.Context, m Message) {
-	e := event(ctx)
-	if e == nil {
-		return
-	}
-	switch {
-	case !m.InGroup:
-		e.Trigger = TriggerDirect
-	case m.Mentioned:
-		e.Trigger = TriggerMention
-	default:
-		e.Trigger = TriggerPrefix
+func noteTrigger(ctx context.Context, m Message, trigger string) {
+	if e := event(ctx); e != nil {
+		e.Trigger = trigger
 	}
 }
 

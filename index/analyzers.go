@@ -8,15 +8,15 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/qualbot/qualbot/knowledge"
 )
 
 // newCJKAnalyzer is the measured fallback: bleve's cjk bigrams behind the
 // same normalisation as the segmenting analyzer.
 func newCJKAnalyzer(config map[string]interface{}, _ *registry.Cache) (analysis.Analyzer, error) {
-	stop, _ := config["stop"].(bool)
 	filters := []analysis.TokenFilter{cjk.NewCJKBigramFilter(false)}
-	if stop {
-		filters = append(filters, stopFilter{})
+	if stop := configWords(config["stop"]); len(stop) > 0 {
+		filters = append(filters, stopFilter{stop})
 	}
 	return &analysis.DefaultAnalyzer{
 		CharFilters:  []analysis.CharFilter{normFilter{}},
@@ -35,43 +35,47 @@ func newExactAnalyzer(map[string]interface{}, *registry.Cache) (analysis.Analyze
 }
 
 // stopFilter drops the question boilerplate from a token stream.
-type stopFilter struct{}
+type stopFilter struct{ words map[string]bool }
 
-func (stopFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+func (f stopFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	out := in[:0]
 	for _, t := range in {
-		if !stopWords[string(t.Term)] {
+		if !f.words[string(t.Term)] {
 			out = append(out, t)
 		}
 	}
 	return out
 }
 
-// stopWords are the words nearly every question carries and that say nothing
-// about which category or topic it is about. They are dropped from questions
-// only; documents keep them.
-var stopWords = toSet(
-	// the product itself
-	"小程序", "微信", "程序", "微信小程序", "公众号", "平台",
-	// asking
-	"请问", "问", "问下", "问一下", "想", "想问", "咨询", "一下", "知道", "有人", "大家", "谢谢",
-	"什么", "啥", "什么样", "哪个", "哪些", "哪", "哪里", "怎么", "怎么办", "怎样", "如何", "为什么", "为何",
-	"是否", "是不是", "能否", "可否", "多少", "几", "吗", "呢", "吧", "啊", "呀", "么", "嘛",
-	// needing
-	"需要", "需", "要", "得", "必须", "应该", "可以", "能", "能够", "会", "用",
-	"资质", "证", "证件", "材料", "办", "办理", "申请",
-	"选", "选择", "选啥", "选哪个", "属于", "算", "算是", "对应", "类", "类型",
-	// function words
-	"的", "了", "是", "我", "我们", "你", "你们", "他们", "它", "这", "那", "这个", "那个", "这种", "这类",
-	"一个", "个", "有", "没有", "在", "和", "与", "或", "或者", "及", "也", "还", "就", "都", "又",
-	"做", "弄", "搞", "开", "上", "里", "中", "对", "给", "被", "把", "让", "从", "到", "为", "以", "等",
-	"现在", "目前", "已经", "还是", "但是", "但", "如果", "因为", "所以", "然后", "不", "吗?",
-)
+// stopWords are the words nearly every question carries and that say
+// nothing about which category or topic it is about: the intents set
+// "stop" of kb. They are dropped from questions only; documents keep them.
+func stopWords(kb *knowledge.Base) []string {
+	if kb.Intents == nil {
+		return nil
+	}
+	var out []string
+	for _, w := range kb.Intents.Sets["stop"] {
+		out = append(out, normalize(w))
+	}
+	return out
+}
 
-func toSet(words ...string) map[string]bool {
-	m := make(map[string]bool, len(words))
-	for _, w := range words {
-		m[w] = true
+// configWords reads a list of words from an analyzer's config: a []string
+// as newMapping passes it, or a []interface{} after a JSON round trip.
+func configWords(v interface{}) map[string]bool {
+	m := map[string]bool{}
+	switch ws := v.(type) {
+	case []string:
+		for _, w := range ws {
+			m[w] = true
+		}
+	case []interface{}:
+		for _, w := range ws {
+			if s, ok := w.(string); ok {
+				m[s] = true
+			}
+		}
 	}
 	return m
 }

@@ -267,6 +267,7 @@ func TestStartupProbe(t *testing.T) {
 		t.Fatal(err)
 	}
 	var search searchFunc
+	var ix *Index
 	switch mode {
 	case "plain-cjk":
 		p, err := buildPlainCJK(kb)
@@ -279,7 +280,7 @@ func TestStartupProbe(t *testing.T) {
 		if mode == "bigram" {
 			m = modeBigram
 		}
-		ix, err := build(kb, m, DefaultParams())
+		ix, err = build(kb, m, DefaultParams())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -296,11 +297,39 @@ func TestStartupProbe(t *testing.T) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	fmt.Printf("startup %.1f ms %.1f MiB-rss %.1f MiB-heap\n", float64(elapsed.Microseconds())/1000, peakRSS(), float64(ms.HeapAlloc)/(1<<20))
+	// With QUALBOT_INDEX_RELOADS=n, n reloads (load the knowledge base,
+	// build, swap) follow, each with a question, and what the process keeps.
+	n, _ := strconv.Atoi(os.Getenv(startupEnv + "_RELOADS"))
+	if n == 0 || ix == nil {
+		return
+	}
+	var reload time.Duration
+	for range n {
+		start := time.Now()
+		kb, err := knowledge.Load(knowledge.Shipped())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ix.Reload(kb); err != nil {
+			t.Fatal(err)
+		}
+		reload += time.Since(start)
+		if _, err := search(context.Background(), "小程序直播带货要什么资质", 5); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(200 * time.Millisecond) // the memory release after a reload runs in the background
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	fmt.Printf("reloads %d %.1f ms/reload %.1f MiB-rss %.1f MiB-peak-rss %.1f MiB-heap\n", n, float64(reload.Microseconds())/1000/float64(n), procStatus("VmRSS:"), peakRSS(), float64(ms.HeapAlloc)/(1<<20))
 }
 
 // peakRSS is the process's peak resident set (VmHWM) in MiB; 0 where /proc
 // is not available.
-func peakRSS() float64 {
+func peakRSS() float64 { return procStatus("VmHWM:") }
+
+// procStatus is a memory figure of /proc/self/status in MiB.
+func procStatus(key string) float64 {
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
 		return 0
@@ -308,7 +337,7 @@ func peakRSS() float64 {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), key); ok {
 			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
 			return kb / 1024
 		}

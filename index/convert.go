@@ -9,9 +9,9 @@ import (
 
 // The Traditional↔Simplified tables, generated from OpenCC's dictionaries
 // by gendict.go: t2s.txt is OpenCC's t2s whole; s2t.txt then tw.txt are its
-// s2tw with only the phrases of the knowledge base and the bot's texts (a
-// reply from an edited knowledge base converts such phrases character by
-// character). TestConvert checks them against OpenCC.
+// s2tw without the phrases that convert like their characters and occur
+// nowhere in the knowledge base or the bot's texts. TestConvert checks them
+// against OpenCC.
 var (
 	//go:embed dict/t2s.txt
 	t2sText string

@@ -70,7 +70,7 @@ func TestConvert(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got := ToTraditional(s); got != want {
-			t.Errorf("ToTraditional(%q) = %q, OpenCC s2tw %q", s, got, want)
+			t.Errorf("ToTraditional(%q) = %q, OpenCC s2tw %q (after editing knowledge/data or bot texts, run go generate ./index)", s, got, want)
 		}
 		traditional = append(traditional, want)
 	}

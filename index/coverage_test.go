@@ -18,7 +18,7 @@ func TestVocab(t *testing.T) {
 			}
 			defer ix.Close()
 			s := ix.cur
-			m, err := newMapping(mode.mode, s.segID, "")
+			m, err := newMapping(mode.mode, s.segID, "", stopWords(kb))
 			if err != nil {
 				t.Fatal(err)
 			}

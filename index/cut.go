@@ -1,6 +1,9 @@
 package index
 
-import "math"
+import (
+	"math"
+	"sync"
+)
 
 // cutter is gse's dictionary cut without its HMM (gse's Cut(text, false)),
 // rewritten over byte offsets with slices instead of maps: it allocates a
@@ -14,6 +17,23 @@ func newCutter(d *wordDict) *cutter {
 	return &cutter{dict: d, logT: math.Log(d.total)}
 }
 
+// scratch is the cut's working memory, reused: documents are cut on
+// bleve's analysis goroutines, a text at a time.
+type scratch struct {
+	off, next []int
+	best      []float64
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// grow returns s resized to n, reusing its array when it is large enough.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
 // span is a word of a text, as byte offsets.
 type span struct{ start, end int }
 
@@ -21,18 +41,23 @@ type span struct{ start, end int }
 // probable path through the dictionary words it contains, single characters
 // where it contains none, and runs of ASCII letters and digits kept whole.
 func (c *cutter) cut(text string, out []span) []span {
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
 	// off[k] is the byte offset of rune k; off[n] is len(text).
-	off := make([]int, 0, len(text)+1)
+	off := sc.off[:0]
 	for i := range text {
 		off = append(off, i)
 	}
 	n := len(off)
 	off = append(off, len(text))
+	sc.off = off
 
 	// Dynamic programming from the end, as gse's calc: best[k] is the best
 	// log probability of text from rune k on, next[k] the end of its first word.
-	best := make([]float64, n+1)
-	next := make([]int, n+1)
+	best := grow(sc.best, n+1)
+	next := grow(sc.next, n+1)
+	sc.best, sc.next = best, next
+	best[n], next[n] = 0, 0
 	for k := n - 1; k >= 0; k-- {
 		found := false
 		words := c.dict.all()

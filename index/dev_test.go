@@ -290,19 +290,22 @@ func TestDevAblation(t *testing.T) {
 	noSyn := *kb
 	noSyn.Synonyms = nil
 	run("without synonyms", modeSegment, &noSyn, nil)
+	// The rules only: the sets (the stop words among them) stay.
 	noIntents := *kb
-	noIntents.Intents = nil
+	noIntents.Intents = &knowledge.Intents{Sets: kb.Intents.Sets}
 	run("without the intents rules", modeSegment, &noIntents, nil)
-	// Analysis is shared by every index of the process, so these two
-	// change package state: this test never runs in parallel.
+	// The T→S table is shared by every index of the process, so this
+	// changes package state: this test never runs in parallel.
 	saved := t2sTable
 	t2sTable = func() *convTable { return &convTable{} }
 	run("without T→S", modeSegment, kb, nil)
 	t2sTable = saved
-	stop := stopWords
-	stopWords = map[string]bool{}
-	run("without boilerplate removal", modeSegment, kb, nil)
-	stopWords = stop
+	noStop := *kb
+	in := *kb.Intents
+	in.Sets = maps.Clone(in.Sets)
+	delete(in.Sets, "stop")
+	noStop.Intents = &in
+	run("without boilerplate removal", modeSegment, &noStop, nil)
 	run("without coverage in the ranking", modeSegment, kb, func(p *Params) { p.RankCoverage = 1e6 })
 	run("without the review-process boost", modeSegment, kb, func(p *Params) { p.ProcessBoost = 1 })
 	run("without mixing kinds in the top three", modeSegment, kb, func(p *Params) { p.DiverseTop = 1 << 30 })

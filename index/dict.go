@@ -23,12 +23,19 @@ var zhDict string
 
 // wordDict is a segmentation dictionary: words sorted bytewise with their
 // frequencies. The words that start with a given text are a contiguous run,
-// so walking a text character by character narrows a range (see span) and
-// never needs a trie.
+// so walking a text character by character narrows a range (see dictSpan)
+// and never needs a trie. A knowledge base's dictionary holds only its own
+// words and the order in which they merge into the general dictionary's, which
+// all of them share.
 type wordDict struct {
-	words []string
-	freq  []float64
-	total float64           // sum of freq
+	words []string  // sorted; of a knowledge base: its own words only
+	freq  []float64 // of each word
+	total float64   // sum of the frequencies of all words
+	// Of a knowledge base's dictionary: the general one, and the merged
+	// order; an id below len(base.words) is a general word, the others
+	// are words[id-len(base.words)].
+	base  *wordDict
+	order []int32
 	first map[rune]dictSpan // the words that start with each character
 }
 
@@ -69,36 +76,38 @@ func newWordDict(domain []string) *wordDict {
 	}
 	slices.Sort(own)
 	own = slices.Compact(own)
+	nb := len(base.words)
 	d := &wordDict{
-		words: make([]string, 0, len(base.words)+len(own)),
-		freq:  make([]float64, 0, len(base.words)+len(own)),
+		words: own,
+		freq:  make([]float64, len(own)),
 		total: base.total,
+		base:  base,
+		order: make([]int32, 0, nb+len(own)),
 	}
 	i := 0
-	for _, w := range own {
-		for i < len(base.words) && base.words[i] < w {
-			d.words = append(d.words, base.words[i])
-			d.freq = append(d.freq, base.freq[i])
+	for k, w := range own {
+		for i < nb && base.words[i] < w {
+			d.order = append(d.order, int32(i))
 			i++
 		}
-		if i < len(base.words) && base.words[i] == w {
+		d.freq[k] = domainFreq
+		if i < nb && base.words[i] == w {
 			// A general word the knowledge base uses is at least as
 			// frequent as its own words.
-			f := max(base.freq[i], domainFreq)
-			d.total += f - base.freq[i]
-			d.words = append(d.words, w)
-			d.freq = append(d.freq, f)
+			d.freq[k] = max(base.freq[i], domainFreq)
+			d.total += d.freq[k] - base.freq[i]
 			i++
-			continue
+		} else {
+			d.total += domainFreq
 		}
-		d.words = append(d.words, w)
-		d.freq = append(d.freq, domainFreq)
-		d.total += domainFreq
+		d.order = append(d.order, int32(nb+k))
 	}
-	d.words = append(d.words, base.words[i:]...)
-	d.freq = append(d.freq, base.freq[i:]...)
-	d.first = make(map[rune]dictSpan, len(base.words)/4)
-	for i, w := range d.words {
+	for ; i < nb; i++ {
+		d.order = append(d.order, int32(i))
+	}
+	d.first = make(map[rune]dictSpan, nb/4)
+	for i := range d.order {
+		w, _ := d.at(i)
 		r, _ := utf8.DecodeRuneInString(w)
 		s, ok := d.first[r]
 		if !ok {
@@ -110,29 +119,56 @@ func newWordDict(domain []string) *wordDict {
 	return d
 }
 
+// at returns the i-th word in order and its frequency.
+func (d *wordDict) at(i int) (string, float64) {
+	if d.order == nil {
+		return d.words[i], d.freq[i]
+	}
+	id := int(d.order[i])
+	if nb := len(d.base.words); id < nb {
+		return d.base.words[id], d.base.freq[id]
+	}
+	id -= len(d.base.words)
+	return d.words[id], d.freq[id]
+}
+
+func (d *wordDict) len() int {
+	if d.order == nil {
+		return len(d.words)
+	}
+	return len(d.order)
+}
+
 // A dictSpan is the range of a dictionary's words that start with a text.
 type dictSpan struct{ lo, hi int }
 
-func (d *wordDict) all() dictSpan { return dictSpan{0, len(d.words)} }
+func (d *wordDict) all() dictSpan { return dictSpan{0, d.len()} }
 
 // narrow returns the words of s that start with prefix, which must extend
 // the text s was narrowed to; freq is prefix's own frequency, 0 when
 // prefix only begins longer words. An empty span means no word starts with
 // prefix, nor with any longer text that starts with it.
 func (d *wordDict) narrow(s dictSpan, prefix string) (_ dictSpan, freq float64) {
-	if s.lo == 0 && s.hi == len(d.words) && d.first != nil {
+	if s.lo == 0 && s.hi == d.len() && d.first != nil {
 		// The first character, the widest step, from the index.
 		r, size := utf8.DecodeRuneInString(prefix)
 		s = d.first[r]
 		if size == len(prefix) || s.empty() {
-			if !s.empty() && d.words[s.lo] == prefix {
-				freq = d.freq[s.lo]
+			if !s.empty() {
+				if w, f := d.at(s.lo); w == prefix {
+					freq = f
+				}
 			}
 			return s, freq
 		}
 	}
-	if s = narrowSorted(d.words, s, prefix); !s.empty() && d.words[s.lo] == prefix {
-		freq = d.freq[s.lo]
+	lo := s.lo + sort.Search(s.hi-s.lo, func(i int) bool { w, _ := d.at(s.lo + i); return w >= prefix })
+	hi := lo + sort.Search(s.hi-lo, func(i int) bool { w, _ := d.at(lo + i); return !strings.HasPrefix(w, prefix) })
+	s = dictSpan{lo, hi}
+	if !s.empty() {
+		if w, f := d.at(lo); w == prefix {
+			freq = f
+		}
 	}
 	return s, freq
 }

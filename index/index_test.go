@@ -74,6 +74,7 @@ func mustBuild(t testing.TB, kb *knowledge.Base) *Index {
 }
 
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	ix := mustBuild(t, testBase())
 	for _, test := range []struct {
 		question string
@@ -117,6 +118,7 @@ func describe(hits []knowledge.Hit) []string {
 }
 
 func TestSearch_Normalized(t *testing.T) {
+	t.Parallel()
 	ix := mustBuild(t, testBase())
 	for _, test := range []struct {
 		question, normalized string
@@ -140,6 +142,7 @@ func TestSearch_Normalized(t *testing.T) {
 }
 
 func TestToTraditional(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"":          "",
 		"网约车需要什么资质": "網約車需要什麼資質",
@@ -154,6 +157,7 @@ func TestToTraditional(t *testing.T) {
 }
 
 func TestHasTraditional(t *testing.T) {
+	t.Parallel()
 	// Every text t2s changes must be seen by the fast check.
 	for _, s := range []string{"網約車", "資質", "什麼", "審核不通過怎麼辦", "一目瞭然", "小程序上架需要什么資質"} {
 		if !hasTraditional(s) {
@@ -171,6 +175,7 @@ func TestHasTraditional(t *testing.T) {
 }
 
 func TestSearch_ManyHits(t *testing.T) {
+	t.Parallel()
 	kb := testBase()
 	ix := mustBuild(t, kb)
 	docs := len(kb.Categories) + len(kb.Licences) + len(kb.Topics)
@@ -186,6 +191,7 @@ func TestSearch_ManyHits(t *testing.T) {
 }
 
 func TestSearch_OneCharacter(t *testing.T) {
+	t.Parallel()
 	ix := mustBuild(t, testBase())
 	res, err := ix.Search(context.Background(), "药", 3)
 	if err != nil {

@@ -42,6 +42,7 @@ func (s *served) understand(p *prepared) knowledge.Ask {
 			}
 		case knowledge.AskNotice:
 			ask.Notice = &knowledge.Notice{Reason: m.Rule.Reason, Category: s.namedCategory(p)}
+			ask.Category = ask.Notice.Category
 		case knowledge.AskLicenceCategories:
 			ls := s.kb.LicencesIn(p.text)
 			if len(ls) != 1 {

@@ -32,17 +32,18 @@ const (
 // newMapping returns the index mapping. segID names the segmenter of this
 // knowledge base (see registerSegmenter); it is unused in bigram mode.
 // recID, when not empty, names the recorder of the index analyzer's terms
-// (see termRecorder).
-func newMapping(mode analysisMode, segID, recID string) (mapping.IndexMapping, error) {
+// (see termRecorder). stop are the words the query analyzer drops (the
+// intents set "stop").
+func newMapping(mode analysisMode, segID, recID string, stop []string) (mapping.IndexMapping, error) {
 	m := bleve.NewIndexMapping()
 	var index, query map[string]interface{}
 	switch mode {
 	case modeBigram:
 		index = map[string]interface{}{"type": zhCJKType}
-		query = map[string]interface{}{"type": zhCJKType, "stop": true}
+		query = map[string]interface{}{"type": zhCJKType, "stop": stop}
 	default:
 		index = map[string]interface{}{"type": zhAnalyzerType, "segmenter": segID, "max_word": true}
-		query = map[string]interface{}{"type": zhAnalyzerType, "segmenter": segID, "stop": true}
+		query = map[string]interface{}{"type": zhAnalyzerType, "segmenter": segID, "stop": stop}
 	}
 	if recID != "" {
 		index = map[string]interface{}{"type": recordedType, "recorder": recID, "analyzer": index}

@@ -15,6 +15,7 @@ import (
 // Every search must succeed and must answer from one whole knowledge base:
 // the old one or the new one, never a mix.
 func TestReload(t *testing.T) {
+	t.Parallel()
 	older := testBase()
 	newer := testBase()
 	newer.Version = "newer"
@@ -87,6 +88,7 @@ func TestReload(t *testing.T) {
 }
 
 func TestClose(t *testing.T) {
+	t.Parallel()
 	ix, err := Build(testBase())
 	if err != nil {
 		t.Fatal(err)
@@ -106,6 +108,7 @@ func TestClose(t *testing.T) {
 }
 
 func TestBuild_Nil(t *testing.T) {
+	t.Parallel()
 	if _, err := Build(nil); err == nil {
 		t.Error("Build(nil): no error")
 	}

@@ -49,7 +49,7 @@ func unregisterSegmenter(id string) { segmenters.Delete(id) }
 
 // Analyzer type names registered with bleve.
 const (
-	zhAnalyzerType = "qualbot_zh"       // gse word segmentation; config: segmenter, max_word, stop
+	zhAnalyzerType = "qualbot_zh"       // gse word segmentation; config: segmenter, max_word, stop (words)
 	zhCJKType      = "qualbot_zh_cjk"   // the fallback: normalised cjk bigrams
 	zhKeywordType  = "qualbot_zh_exact" // the whole normalised text as one term
 )
@@ -73,7 +73,7 @@ func newZhAnalyzer(config map[string]interface{}, _ *registry.Cache) (analysis.A
 		return nil, fmt.Errorf("index: no segmenter %q", id)
 	}
 	maxWord, _ := config["max_word"].(bool)
-	stop, _ := config["stop"].(bool)
+	stop := configWords(config["stop"])
 	return &analysis.DefaultAnalyzer{
 		CharFilters: []analysis.CharFilter{normFilter{}},
 		Tokenizer:   &segTokenizer{dict: v.(*wordDict), cut: newCutter(v.(*wordDict)), maxWord: maxWord, stop: stop},
@@ -87,21 +87,30 @@ type segTokenizer struct {
 	dict    *wordDict
 	cut     *cutter
 	maxWord bool
-	stop    bool
+	stop    map[string]bool // words dropped (questions only)
 }
 
 func (t *segTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	text := string(input)
 	spans := t.cut.cut(text, make([]span, 0, len(text)/3+1))
 	rv := make(analysis.TokenStream, 0, len(spans))
+	// Tokens are allocated in slabs rather than one by one.
+	slab := make([]analysis.Token, 0, len(spans)+len(spans)/2)
+	token := func(t analysis.Token) *analysis.Token {
+		if len(slab) == cap(slab) {
+			slab = make([]analysis.Token, 0, 64)
+		}
+		slab = append(slab, t)
+		return &slab[len(slab)-1]
+	}
 	pos := 0
 	for _, sp := range spans {
 		w := text[sp.start:sp.end]
-		if !hasWordChar(w) || (t.stop && stopWords[w]) {
+		if !hasWordChar(w) || t.stop[w] {
 			continue
 		}
 		pos++
-		rv = append(rv, &analysis.Token{Term: input[sp.start:sp.end:sp.end], Start: sp.start, End: sp.end, Position: pos, Type: tokenType(w)})
+		rv = append(rv, token(analysis.Token{Term: input[sp.start:sp.end:sp.end], Start: sp.start, End: sp.end, Position: pos, Type: tokenType(w)}))
 		if !t.maxWord {
 			continue
 		}
@@ -122,7 +131,7 @@ func (t *segTokenizer) Tokenize(input []byte) analysis.TokenStream {
 					break
 				}
 				if freq > 0 && !splitsASCII(text, i) && !splitsASCII(text, j) {
-					rv = append(rv, &analysis.Token{Term: input[i:j:j], Start: i, End: j, Position: pos, Type: analysis.Ideographic})
+					rv = append(rv, token(analysis.Token{Term: input[i:j:j], Start: i, End: j, Position: pos, Type: analysis.Ideographic}))
 				}
 			}
 			i += size

@@ -19,7 +19,7 @@ func (r *runner) accept(msg *openwechat.Message, self string) (drop string) {
 		return "not text"
 	}
 	id := msgID(msg)
-	if !r.seen.add(id) {
+	if !r.seen.Add(id) {
 		return "duplicate"
 	}
 	if ready := r.readyAt.Load(); msg.CreateTime < ready {
@@ -29,7 +29,7 @@ func (r *runner) accept(msg *openwechat.Message, self string) (drop string) {
 		if msg.ToUserName != openwechat.FileHelper {
 			return "sent by the account"
 		}
-		if r.sentIDs.has(id) || r.echoes.has(strings.TrimSpace(msg.Content)) {
+		if r.sentIDs.Has(id) || r.echoes.has(strings.TrimSpace(msg.Content)) {
 			return "echo of a reply"
 		}
 	}

@@ -60,9 +60,9 @@ func (c *conn) sendText(ctx context.Context, to, text string) (string, error) {
 type sender struct {
 	interval, jitter time.Duration
 	log              *slog.Logger
-	sent             *idSet    // ids of sent messages, so their echoes are ignored
-	depth            func(int) // told the number of waiting messages when it changes; may be nil
-	size             int       // the most messages (parts) waiting
+	sent             *bot.SeenIDs // ids of sent messages, so their echoes are ignored
+	depth            func(int)    // told the number of waiting messages when it changes; may be nil
+	size             int          // the most messages (parts) waiting
 
 	mu      sync.Mutex
 	c       *conn
@@ -76,7 +76,7 @@ type sender struct {
 	wake    chan struct{}
 }
 
-func newSender(size int, interval, jitter time.Duration, log *slog.Logger, sent *idSet) *sender {
+func newSender(size int, interval, jitter time.Duration, log *slog.Logger, sent *bot.SeenIDs) *sender {
 	return &sender{
 		interval: interval, jitter: jitter, log: log, sent: sent, size: size,
 		chats:  map[string][]queued{},
@@ -245,7 +245,7 @@ func (s *sender) send(ctx context.Context, to, text string) bool {
 		s.next = time.Now().Add(wait)
 		s.mu.Unlock()
 		if err == nil {
-			s.sent.add(id)
+			s.sent.Add(id)
 			return true
 		}
 		if ctx.Err() != nil {

@@ -41,21 +41,6 @@ func TestSplit(t *testing.T) {
 	}
 }
 
-func TestIDSet(t *testing.T) {
-	s := newIDSet(2)
-	if !s.add("a") || s.add("a") {
-		t.Fatal("a: want new once, then a duplicate")
-	}
-	s.add("b")
-	s.add("c") // evicts a
-	if s.has("a") || !s.has("b") || !s.has("c") {
-		t.Errorf("after evicting: has a,b,c = %v,%v,%v; want false,true,true", s.has("a"), s.has("b"), s.has("c"))
-	}
-	if s.add("") {
-		t.Error("the empty id counted as new")
-	}
-}
-
 // TestLoginFile checks the hot-login file against what openwechat writes:
 // cookies saved as name and value under the host that set them.
 func TestLoginFile(t *testing.T) {

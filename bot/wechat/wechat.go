@@ -163,8 +163,8 @@ type runner struct {
 
 	readyAt atomic.Int64 // unix seconds; messages created earlier are not answered
 	ready   bool         // a session was established once (login goroutine only)
-	seen    *idSet       // incoming MsgIds
-	sentIDs *idSet       // MsgIds of our own sends
+	seen    *bot.SeenIDs // incoming MsgIds
+	sentIDs *bot.SeenIDs // MsgIds of our own sends
 	echoes  *textLog     // texts sent to the file helper
 	send    *sender
 	sess    *session // the current session (Run goroutine only)
@@ -192,8 +192,8 @@ func Run(ctx context.Context, cfg Config, h bot.HandlerFunc) error {
 		h:       h,
 		log:     cfg.Log,
 		store:   newLoginFile(cfg.LoginFile),
-		seen:    newIDSet(10000),
-		sentIDs: newIDSet(2000),
+		seen:    bot.NewSeenIDs(10000),
+		sentIDs: bot.NewSeenIDs(2000),
 		echoes:  newTextLog(10*time.Minute, 200),
 		jobs:    make(chan job, cfg.QueueSize),
 		stop:    make(chan struct{}),

@@ -147,7 +147,7 @@ func (c Config) withDefaults() Config {
 type Transport struct {
 	cfg  Config
 	log  *slog.Logger
-	seen *idSet
+	seen *bot.SeenIDs
 	reqN atomic.Int64
 }
 
@@ -159,7 +159,7 @@ func New(cfg Config) (*Transport, error) {
 		return nil, errors.New("wecombot: the bot id and the secret are required")
 	}
 	cfg = cfg.withDefaults()
-	return &Transport{cfg: cfg, log: cfg.Log, seen: newIDSet(2000)}, nil
+	return &Transport{cfg: cfg, log: cfg.Log, seen: bot.NewSeenIDs(2000)}, nil
 }
 
 // frame is the envelope of every message in both directions.
@@ -339,7 +339,7 @@ func (t *Transport) session(ctx context.Context, h bot.HandlerFunc) (subscribed 
 					t.log.Warn("wecombot: unreadable message ignored", "err", err)
 					continue
 				}
-				if !t.seen.add(cb.MsgID) {
+				if cb.MsgID != "" && !t.seen.Add(cb.MsgID) {
 					t.log.Debug("wecombot: message already handled", "msg", cb.MsgID)
 					continue
 				}
@@ -537,35 +537,4 @@ func (r *replier) ReplyParts(ctx context.Context, parts []string) error {
 		}
 	}
 	return nil
-}
-
-// idSet is a bounded set of message ids; the oldest is forgotten first.
-type idSet struct {
-	mu   sync.Mutex
-	ids  map[string]struct{}
-	ring []string
-	pos  int
-}
-
-func newIDSet(size int) *idSet {
-	return &idSet{ids: make(map[string]struct{}, size), ring: make([]string, size)}
-}
-
-// add records id and reports whether it was new. An empty id is always new.
-func (s *idSet) add(id string) bool {
-	if id == "" {
-		return true
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.ids[id]; ok {
-		return false
-	}
-	if old := s.ring[s.pos]; old != "" {
-		delete(s.ids, old)
-	}
-	s.ring[s.pos] = id
-	s.pos = (s.pos + 1) % len(s.ring)
-	s.ids[id] = struct{}{}
-	return true
 }

@@ -61,6 +61,7 @@ func botReply(t *testing.T, q string) string {
 }
 
 func TestAsk_JSON(t *testing.T) {
+	t.Parallel()
 	questions := []string{"小程序直播带货要什么资质", "ICP备案要多久", "今天天气怎么样：+-\"~*"}
 	out := runAsk(t, strings.Join(questions, "\n")+"\n\n", "--json", "--kb", askKB, "--top", "2")
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
@@ -109,6 +110,7 @@ func TestAsk_JSON(t *testing.T) {
 }
 
 func TestAsk_Text(t *testing.T) {
+	t.Parallel()
 	q1, q2 := "小程序直播带货要什么资质", "網約車要什麼類目"
 	out := runAsk(t, "", "--kb", askKB, q1, q2)
 	want := botReply(t, q1) + "\n\n" + botReply(t, q2) + "\n"

@@ -91,6 +91,7 @@ func (s *chatSession) quit() {
 }
 
 func TestChat(t *testing.T) {
+	t.Parallel()
 	s := startChat(t)
 	if out := s.out.String(); !strings.Contains(out, "the embedded knowledge base") {
 		t.Errorf("banner = %q, want it to name the embedded knowledge base", out)
@@ -109,6 +110,7 @@ func TestChat(t *testing.T) {
 // TestChat_Reindex is the curator's loop: edit the YAML, /reindex, ask again;
 // a broken edit is reported by file and line while the old answers keep working.
 func TestChat_Reindex(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	copyShipped(t, dir)
 	s := startChat(t, "--kb", dir)
@@ -148,6 +150,7 @@ func TestChat_Reindex(t *testing.T) {
 // TestChat_GroupAndAdmins tries the group triggers and the admin rules from
 // the terminal, as a curator would without WeChat.
 func TestChat_GroupAndAdmins(t *testing.T) {
+	t.Parallel()
 	s := startChat(t, "--admins", "李四")
 	s.say(":group 开发群", "now: group 开发群")
 	// Not addressed to the bot: ignored. The next, addressed one is the only answer.

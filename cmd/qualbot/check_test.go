@@ -159,6 +159,7 @@ func TestCheck_Help(t *testing.T) {
 
 // TestCheck_Shipped checks the embedded knowledge base the way a curator does.
 func TestCheck_Shipped(t *testing.T) {
+	t.Parallel()
 	var stdout, stderr bytes.Buffer
 	if err := run(context.Background(), []string{"check"}, strings.NewReader(""), &stdout, &stderr); err != nil {
 		t.Fatalf("qualbot check = %v\n%s", err, &stderr)

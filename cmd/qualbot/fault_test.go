@@ -14,6 +14,7 @@ import (
 // operator can, sends /reindex, and checks that the admin gets a clear
 // error and the old knowledge base keeps answering.
 func TestReindex_BrokenDirectory(t *testing.T) {
+	t.Parallel()
 	// One bot for every case: a failed reindex leaves it as it was.
 	dir := filepath.Join(t.TempDir(), "kb")
 	copyShipped(t, dir)
