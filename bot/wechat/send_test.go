@@ -126,7 +126,8 @@ func TestSend_FairChats(t *testing.T) {
 		}
 	}
 	mu.Lock()
-	if pos > sentBeforeQuiet+1 {
+	// At most the reply being sent and one taken meanwhile go before it.
+	if pos > sentBeforeQuiet+2 {
 		t.Errorf("the quiet chat's reply went out %d-th of %d, %d after it was queued; want the next turn", pos+1, len(sent), pos-sentBeforeQuiet)
 	}
 	mu.Unlock()
