@@ -35,7 +35,7 @@ func cmdAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if err != nil {
 		return fmt.Errorf("ask: %w", err)
 	}
-	defer a.Index.Close()
+	defer a.Close()
 
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)

@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/qualbot/qualbot/bot"
-	"github.com/qualbot/qualbot/knowledge"
 )
 
 // askKB is a small knowledge base in the repository: 社交 categories, the
@@ -39,14 +38,15 @@ func wireTest(t *testing.T, dir string) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { a.Index.Close() })
+	t.Cleanup(func() { a.Close() })
 	return a
 }
 
-// copyShipped copies the embedded knowledge base into dir.
-func copyShipped(t *testing.T, dir string) {
+// copyKB copies the small knowledge base of the repository (goodKB) into
+// dir, for a test that edits or breaks its knowledge directory.
+func copyKB(t *testing.T, dir string) {
 	t.Helper()
-	if err := os.CopyFS(dir, knowledge.Shipped()); err != nil {
+	if err := os.CopyFS(dir, os.DirFS(goodKB)); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -46,8 +46,9 @@ func cmdChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return fmt.Errorf("chat: %w", err)
 	}
-	defer a.Index.Close()
-	m, stopOps, err := startOps(ctx, cfg, a, log)
+	defer a.Close()
+	m := newMetrics(time.Now())
+	stopOps, err := startOps(ctx, cfg, a, m, log)
 	if err != nil {
 		return fmt.Errorf("chat: %w", err)
 	}

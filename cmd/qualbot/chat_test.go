@@ -112,7 +112,7 @@ func TestChat(t *testing.T) {
 func TestChat_Reindex(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	copyShipped(t, dir)
+	copyKB(t, dir)
 	s := startChat(t, "--kb", dir)
 	if out := s.out.String(); !strings.Contains(out, dir) {
 		t.Errorf("banner = %q, want it to name %s", out, dir)

@@ -17,7 +17,7 @@ func TestReindex_BrokenDirectory(t *testing.T) {
 	t.Parallel()
 	// One bot for every case: a failed reindex leaves it as it was.
 	dir := filepath.Join(t.TempDir(), "kb")
-	copyShipped(t, dir)
+	copyKB(t, dir)
 	a := wireTest(t, dir)
 	ask := func(text string) string {
 		var out lines
@@ -77,7 +77,7 @@ func TestReindex_BrokenDirectory(t *testing.T) {
 			if err := os.RemoveAll(dir); err != nil {
 				t.Fatal(err)
 			}
-			copyShipped(t, dir)
+			copyKB(t, dir)
 			test.break_(t, dir)
 			reply := ask("/reindex")
 			t.Logf("/reindex: %s", reply)

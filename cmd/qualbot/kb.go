@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"sync"
 
 	"github.com/qualbot/qualbot/knowledge"
 )
@@ -16,30 +17,36 @@ func loadKB(dir string) (*knowledge.Base, error) {
 	return loadKBContext(context.Background(), dir)
 }
 
+// shippedBase is the embedded knowledge base, parsed on first use. Its
+// files cannot change while the program runs, so a /reindex without a
+// knowledge directory reuses it (a knowledge.Base is never modified).
+var shippedBase = sync.OnceValues(func() (*knowledge.Base, error) {
+	return knowledge.Load(knowledge.Shipped())
+})
+
 // loadKBContext is loadKB stopped by ctx. Files are read through an
 // [os.Root], so nothing outside dir is ever opened.
 func loadKBContext(ctx context.Context, dir string) (*knowledge.Base, error) {
-	var fsys fs.FS = knowledge.Shipped()
-	if dir != "" {
-		fi, err := os.Stat(dir)
-		if err == nil && !fi.IsDir() {
-			err = errors.New("not a directory")
-		}
-		if err != nil {
-			// Name the directory as the operator gave it: "knowledge
-			// directory kb: no such file or directory".
-			var pe *fs.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
-			return nil, fmt.Errorf("knowledge directory %s: %w", dir, err)
-		}
-		root, err := os.OpenRoot(dir)
-		if err != nil {
-			return nil, fmt.Errorf("knowledge directory %s: %w", dir, err)
-		}
-		defer root.Close()
-		fsys = root.FS()
+	if dir == "" {
+		return shippedBase()
 	}
-	return knowledge.LoadContext(ctx, fsys, knowledge.DefaultLimits)
+	fi, err := os.Stat(dir)
+	if err == nil && !fi.IsDir() {
+		err = errors.New("not a directory")
+	}
+	if err != nil {
+		// Name the directory as the operator gave it: "knowledge
+		// directory kb: no such file or directory".
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("knowledge directory %s: %w", dir, err)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("knowledge directory %s: %w", dir, err)
+	}
+	defer root.Close()
+	return knowledge.LoadContext(ctx, root.FS(), knowledge.DefaultLimits)
 }

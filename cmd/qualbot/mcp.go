@@ -45,7 +45,7 @@ func cmdMCP(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if err != nil {
 		return fmt.Errorf("mcp: %w", err)
 	}
-	defer a.Index.Close()
+	defer a.Close()
 	tools := &mcp.Tools{Answerer: a.Answerer, Base: a.Index.Base, Version: programVersion()}
 	t := &sdk.IOTransport{Reader: io.NopCloser(stdin), Writer: nopWriteCloser{stdout}}
 	err = tools.Server().Run(ctx, t)

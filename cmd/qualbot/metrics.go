@@ -256,15 +256,14 @@ func serveMetrics(ctx context.Context, addr string, h http.Handler, log *slog.Lo
 
 // startOps instruments a with metrics and, when cfg.MetricsAddr is set,
 // serves them. Call stop when done.
-func startOps(ctx context.Context, cfg Config, a *app, log *slog.Logger) (m *metrics, stop func(), err error) {
-	m = newMetrics(time.Now())
+func startOps(ctx context.Context, cfg Config, a *app, m *metrics, log *slog.Logger) (stop func(), err error) {
 	a.instrument(m)
 	if cfg.MetricsAddr == "" {
-		return m, func() {}, nil
+		return func() {}, nil
 	}
 	_, stop, err = serveMetrics(ctx, cfg.MetricsAddr, m.handler(), log)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return m, stop, nil
+	return stop, nil
 }

@@ -57,8 +57,9 @@ func metricValue(t *testing.T, body, series string) string {
 // TestMetrics wires the bot over a copy of the shipped knowledge base, sends
 // it messages and reindexes, and reads /metrics and /healthz over HTTP.
 func TestMetrics(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
-	copyShipped(t, dir)
+	copyKB(t, dir)
 	a := wireTest(t, dir)
 	m := newMetrics(time.Now())
 	a.instrument(m)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync/atomic"
+	"time"
 
 	"github.com/qualbot/qualbot/bot"
 	"github.com/qualbot/qualbot/bot/wechat"
@@ -72,12 +73,20 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	// One knowledge base and one index answer on every channel; the
 	// official channels' admins are known by their transport's identity.
 	cfg.Admins = append(cfg.Admins, cfg.adminIdentities()...)
+	// The channels' settings are checked before the knowledge base is
+	// indexed: a missing secret is reported at once.
+	m := newMetrics(time.Now())
+	var depth atomic.Int64
+	transports, err := buildTransports(cfg, log, stdout, m, func(n int) { depth.Store(int64(n)) })
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
 	a, err := wire(cfg, log)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	defer a.Index.Close()
-	m, stopOps, err := startOps(ctx, cfg, a, log)
+	defer a.Close()
+	stopOps, err := startOps(ctx, cfg, a, m, log)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
@@ -89,13 +98,8 @@ func cmdRun(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.W
 	}
 	log.Info("knowledge base loaded", "from", from, "categories", st.TotalCategories(), "licences", st.Licences, "topics", st.Topics)
 
-	var depth atomic.Int64
 	if wechatOnly && a.Bot.Limits != nil {
 		a.Bot.Limits.Room = func() int { return queued - int(depth.Load()) }
-	}
-	transports, err := buildTransports(cfg, log, stdout, m, func(n int) { depth.Store(int64(n)) })
-	if err != nil {
-		return fmt.Errorf("run: %w", err)
 	}
 	return runTransports(ctx, transports, a.Handler, log)
 }

@@ -60,8 +60,9 @@ func cmdServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	defer a.Index.Close()
-	m, stopOps, err := startOps(ctx, cfg, a, log)
+	defer a.Close()
+	m := newMetrics(time.Now())
+	stopOps, err := startOps(ctx, cfg, a, m, log)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}

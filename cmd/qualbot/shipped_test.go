@@ -26,7 +26,7 @@ func TestShippedGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer a.Index.Close()
+	defer a.Close()
 	f, err := os.Open("testdata/shipped-questions.txt")
 	if err != nil {
 		t.Fatal(err)

@@ -21,21 +21,45 @@ type app struct {
 	Index    *index.Index
 	// Bot is the chain Handler was built from; instrument adds observers.
 	Bot *bot.Bot
+	// shared reports that Index is shippedIndex's, which Close leaves open.
+	shared bool
 }
+
+// Close releases the app's index.
+func (a *app) Close() error {
+	if a.shared {
+		return nil
+	}
+	return a.Index.Close()
+}
+
+// shippedIndex, when set, returns the index wire serves the embedded
+// knowledge base from instead of building one. Tests set it so that the
+// shipped index is built once per test binary; the apps that share it do
+// not close it.
+var shippedIndex func() (*index.Index, error)
 
 // wire loads the knowledge base from cfg.KnowledgeDir (the embedded one when
 // empty), indexes it, and builds the whole handler chain from cfg. /reindex
 // loads cfg.KnowledgeDir again; with no directory it reloads the embedded
-// base. Close the app's Index when done.
+// base. Close the app when done.
 func wire(cfg Config, log *slog.Logger) (*app, error) {
 	started := time.Now()
-	kb, err := loadKB(cfg.KnowledgeDir)
-	if err != nil {
-		return nil, fmt.Errorf("load knowledge base:\n%w", err)
-	}
-	ix, err := index.Build(kb)
-	if err != nil {
-		return nil, err
+	shared := cfg.KnowledgeDir == "" && shippedIndex != nil
+	var ix *index.Index
+	if shared {
+		var err error
+		if ix, err = shippedIndex(); err != nil {
+			return nil, err
+		}
+	} else {
+		kb, err := loadKB(cfg.KnowledgeDir)
+		if err != nil {
+			return nil, fmt.Errorf("load knowledge base:\n%w", err)
+		}
+		if ix, err = index.Build(kb); err != nil {
+			return nil, err
+		}
 	}
 	stats := bot.NewStats(started)
 	var unanswered *bot.UnansweredLog
@@ -88,5 +112,5 @@ func wire(cfg Config, log *slog.Logger) (*app, error) {
 		Admin:    admin,
 		Answerer: answerer,
 	}
-	return &app{Handler: b.Handler(), Answerer: answerer, Admin: admin, Stats: stats, Index: ix, Bot: b}, nil
+	return &app{Handler: b.Handler(), Answerer: answerer, Admin: admin, Stats: stats, Index: ix, Bot: b, shared: shared}, nil
 }
