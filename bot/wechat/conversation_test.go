@@ -86,5 +86,6 @@ func (d *wechatDriver) Received(chat string) []string {
 }
 
 func TestConversation(t *testing.T) {
+	t.Parallel()
 	transporttest.Run(t, &wechatDriver{t: t, fake: newFakeWeChat(t)})
 }

@@ -26,6 +26,7 @@ import (
 // the hot-login file that must not answer an old message again, and a
 // logout by WeChat.
 func TestEndToEnd(t *testing.T) {
+	t.Parallel()
 	ctx, cancelTest := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancelTest()
 	logs := &syncBuffer{}
@@ -337,11 +338,12 @@ func (b *syncBuffer) String() string {
 // send is retried once, a second failure drops that message and the queue
 // goes on, long replies are split, and sends are spaced by the interval.
 func TestSendQueue(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	fake := newFakeWeChat(t)
 	fake.setScan("201", "200")
-	const interval = 30 * time.Millisecond
+	const interval = 10 * time.Millisecond
 	echo := func(ctx context.Context, r bot.Replier, m bot.Message) error {
 		return r.Reply(ctx, m.Text)
 	}
@@ -393,6 +395,7 @@ func TestSendQueue(t *testing.T) {
 // not the stale one from the file (openwechat keeps it when the same bot
 // retries; see openwechat issue #430).
 func TestHotLoginRejected(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	fake := newFakeWeChat(t)
@@ -437,6 +440,7 @@ func TestHotLoginRejected(t *testing.T) {
 // TestReconnect: polling errors in a row are backed off, then the session is
 // dropped and hot-logged-in again, with no QR code, and answering goes on.
 func TestReconnect(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	fake := newFakeWeChat(t)
@@ -474,6 +478,7 @@ func TestReconnect(t *testing.T) {
 // TestLoginRefused: WeChat refuses the account's web login (ret 1203); Run
 // gives up at once with WeChat's message instead of showing QR codes forever.
 func TestLoginRefused(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	fake := newFakeWeChat(t)

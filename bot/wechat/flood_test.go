@@ -50,6 +50,7 @@ func (f failedReplies) ReplyParts(ctx context.Context, parts []string) error {
 // send: nothing is dropped, a flood gets at most one notice, and every
 // answer goes out whole.
 func TestFlood_Sustained(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("a flood")
 	}

@@ -40,6 +40,7 @@ func (s *states) get() ([]bool, int, int) {
 
 // TestRun_Reports: Run reports the login and the send queue as they change.
 func TestRun_Reports(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	fake := newFakeWeChat(t)

@@ -37,6 +37,7 @@ func startFake(t *testing.T, ctx context.Context, cfg wechat.Config, h bot.Handl
 // first part, and a part that failed twice was dropped while the parts
 // after it went out ("（2/3）（3/3）" without the first).
 func TestSend_ReplyWholeOrNothing(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	var mu sync.Mutex
@@ -90,6 +91,7 @@ func TestSend_ReplyWholeOrNothing(t *testing.T) {
 // TestSend_FairChats: one queue used to serve every chat in arrival order,
 // so a quiet chat waited behind all of a busy group's replies.
 func TestSend_FairChats(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	var fake *fakeWeChat
@@ -152,11 +154,12 @@ func TestSend_FairChats(t *testing.T) {
 // Now the sends slow down, polling resumes after a short pause, and the
 // session stays.
 func TestSyncCheck_TooOften(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	logs := &syncBuffer{}
 	log := slogJSON(logs)
-	const backoff = 20 * time.Millisecond
+	const backoff = 10 * time.Millisecond
 	fake, stop, done := startFake(t, ctx, wechat.Config{
 		SendInterval: time.Millisecond, SendJitter: time.Millisecond, RetryBackoff: backoff, Log: log,
 	}, partsBot)

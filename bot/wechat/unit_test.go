@@ -14,6 +14,7 @@ import (
 )
 
 func TestSplit(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("资", 25)
 	for _, test := range []struct {
 		name string
@@ -44,6 +45,7 @@ func TestSplit(t *testing.T) {
 // TestLoginFile checks the hot-login file against what openwechat writes:
 // cookies saved as name and value under the host that set them.
 func TestLoginFile(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "sub", "login.json")
 	s := newLoginFile(path)
 	if ok, err := s.load(); ok || err != nil {
