@@ -60,9 +60,23 @@ func loadChain(tb testing.TB, ix *index.Index, limits *bot.RateLimit, dir string
 	return b.Handler()
 }
 
+// shippedIx is the index over the shipped knowledge base, built once per
+// test binary for the tests that only search it.
+var shippedIx = sync.OnceValues(func() (*index.Index, error) {
+	kb, err := knowledge.Load(knowledge.Shipped())
+	if err != nil {
+		return nil, err
+	}
+	return index.Build(kb)
+})
+
 func shippedIndex(tb testing.TB) *index.Index {
 	tb.Helper()
-	return buildIndex(tb, knowledge.Shipped())
+	ix, err := shippedIx()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ix
 }
 
 // loadMessage is message i of a load run: a crowd of senders in DMs and in
