@@ -65,6 +65,7 @@ func (d *wecomDriver) Received(chat string) []string {
 }
 
 func TestConversation(t *testing.T) {
+	t.Parallel()
 	fake := wecombottest.New()
 	defer fake.Close()
 	transporttest.Run(t, &wecomDriver{t: t, fake: fake, reqs: map[string][]string{}})

@@ -44,6 +44,11 @@ type Config struct {
 	// BotID and Secret identify the 智能机器人 (API 模式, 长连接).
 	BotID  string
 	Secret string
+	// Names are the bot's names in WeCom, as members @-mention it in a
+	// group. The protocol does not tell them, so they come from the
+	// configuration; each message carries them (bot.Message.BotNames) so
+	// that the mention is taken off the text exactly.
+	Names []string
 	// PingInterval is the time between heartbeats.
 	PingInterval time.Duration
 	// AckTimeout bounds the wait for WeCom's answer to a frame.
@@ -476,11 +481,14 @@ func (t *Transport) handle(ctx context.Context, c *conn, reqID string, cb callba
 		ChatName: cb.ChatID,
 		InGroup:  group,
 		// The user id: what the admin list names; logged with --log-text.
+		// It is also the "@…" a group reply starts with: the callback
+		// carries no display name (from holds only userid).
 		SenderName: cb.From.UserID,
 		Sender:     "wecom:" + cb.From.UserID,
 		Identity:   "wecom:" + cb.From.UserID,
 		// In a group WeCom delivers only the messages that @-mention the bot.
 		Mentioned: group,
+		BotNames:  t.cfg.Names,
 		NotText:   notText,
 		Text:      text,
 		Time:      t.cfg.Now(),

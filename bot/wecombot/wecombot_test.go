@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -71,6 +72,7 @@ func start(t *testing.T, cfg wecombot.Config, h bot.HandlerFunc) (cancel func(),
 }
 
 func TestEndToEnd(t *testing.T) {
+	t.Parallel()
 	ctx, cancelTest := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancelTest()
 	fake := wecombottest.New()
@@ -193,6 +195,7 @@ func TestEndToEnd(t *testing.T) {
 }
 
 func TestRun_BadSecretAndShutdown(t *testing.T) {
+	t.Parallel()
 	fake := wecombottest.New()
 	defer fake.Close()
 	cfg := config(t, fake)
@@ -222,5 +225,49 @@ func TestRun_BadSecretAndShutdown(t *testing.T) {
 		}
 	case <-ctx.Done():
 		t.Fatal("Run did not stop after cancel")
+	}
+}
+
+// TestGroupMention_Names: WeCom does not tell the bot its name, so the
+// configured names ride on every message (BotNames), and the bot's one
+// mention rule takes exactly that mention off the text, even with no name
+// in the triggers: a name with a space, and a mention of someone else
+// before the bot's.
+func TestGroupMention_Names(t *testing.T) {
+	t.Parallel()
+	ctx, cancelTest := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancelTest()
+	fake := wecombottest.New()
+	defer fake.Close()
+	rec := &recorder{}
+	cfg := config(t, fake)
+	cfg.Names = []string{"资质 小助手"}
+	cancel, done := start(t, cfg, bot.Triggers{Prefix: "资质"}.Middleware(rec.handle))
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run = %v", err)
+		}
+	}()
+	if err := fake.WaitSubscribed(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	for _, test := range []struct{ text, want string }{
+		{"@资质 小助手 做直播要什么证", "做直播要什么证"},
+		{"@资质 小助手\u2005EDI是什么", "EDI是什么"},
+		{"@张三 @资质 小助手 备案要多久", "@张三 备案要多久"},
+	} {
+		req, err := fake.Group(ctx, "wrGROUP1", "lisi", test.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fake.WaitAnswer(ctx, req); err != nil {
+			t.Fatal(err)
+		}
+		ms := rec.messages()
+		m := ms[len(ms)-1]
+		if m.Text != test.want || !slices.Equal(m.BotNames, cfg.Names) {
+			t.Errorf("%q reached the handler as %q with names %q, want %q with %q", test.text, m.Text, m.BotNames, test.want, cfg.Names)
+		}
 	}
 }

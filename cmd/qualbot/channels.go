@@ -277,7 +277,7 @@ func buildTransports(cfg Config, log *slog.Logger, stdout io.Writer, m *metrics,
 				continue
 			}
 			t, err := wecombot.New(wecombot.Config{
-				URL: w.URL, BotID: w.BotID, Secret: sec,
+				URL: w.URL, BotID: w.BotID, Secret: sec, Names: cfg.BotNames,
 				Log:       log.With("channel", name),
 				Connected: conn.set(name),
 			})

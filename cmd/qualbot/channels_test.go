@@ -86,6 +86,10 @@ func TestRunOfficialChannels(t *testing.T) {
 	if !strings.Contains(botAnswer, "【") {
 		t.Errorf("智能机器人 answer = %q, want an answer from the knowledge base", botAnswer)
 	}
+	// WeCom names the asker only by user id: the group answer is addressed to it.
+	if !strings.HasPrefix(botAnswer, "@zhangsan\u2005") {
+		t.Errorf("智能机器人 group answer = %q, want it to start with @zhangsan and U+2005", botAnswer)
+	}
 	if _, err := kfFake.Say("wmUser", question); err != nil {
 		t.Fatal(err)
 	}
