@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qualbot/qualbot/bot/transporttest"
 	"github.com/qualbot/qualbot/index"
 	"github.com/qualbot/qualbot/knowledge"
 )
@@ -30,15 +31,8 @@ var loadQuestions = []string{
 //
 //	go test ./bot/httpapi -run '^$' -bench API -benchtime 2000x
 func BenchmarkAPI(b *testing.B) {
-	kb, err := knowledge.Load(knowledge.Shipped())
-	if err != nil {
-		b.Fatal(err)
-	}
-	ix, err := index.Build(kb)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ix.Close()
+	ix := transporttest.BuildIndex(b, knowledge.Shipped())
+	kb := ix.Base()
 	var cats []string
 	for _, c := range kb.Categories {
 		cats = append(cats, "/v1/categories/"+url.PathEscape(c.Path[0])+"/"+url.PathEscape(c.ID()[len(c.Path[0])+1:]))

@@ -17,7 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/qualbot/qualbot/bot/httpapi"
-	"github.com/qualbot/qualbot/index"
+	"github.com/qualbot/qualbot/bot/transporttest"
 	"github.com/qualbot/qualbot/knowledge"
 )
 
@@ -57,15 +57,8 @@ func TestPage_Browser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the browser test takes seconds; skipped with -short")
 	}
-	kb, err := knowledge.Load(knowledge.Shipped())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := index.Build(kb)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
+	ix := transporttest.BuildIndex(t, knowledge.Shipped())
+	kb := ix.Base()
 	var reloads atomic.Int32
 	e := newEnv(t, ix, func(s *httpapi.Server) {
 		s.Token = "page-token"

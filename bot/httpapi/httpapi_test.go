@@ -23,36 +23,13 @@ import (
 
 	"github.com/qualbot/qualbot/bot"
 	"github.com/qualbot/qualbot/bot/httpapi"
+	"github.com/qualbot/qualbot/bot/transporttest"
 	"github.com/qualbot/qualbot/index"
 	"github.com/qualbot/qualbot/knowledge"
 )
 
 // testKB is the bot's small test knowledge base: 社交, 电商平台, 文娱, 工具.
 const testKB = "../testdata/kb"
-
-var (
-	sharedOnce sync.Once
-	sharedIx   *index.Index
-	sharedErr  error
-)
-
-// sharedIndex is the real index over testKB, built once per test binary;
-// tests that reload build their own.
-func sharedIndex(t testing.TB) *index.Index {
-	t.Helper()
-	sharedOnce.Do(func() {
-		kb, err := knowledge.Load(os.DirFS(testKB))
-		if err != nil {
-			sharedErr = err
-			return
-		}
-		sharedIx, sharedErr = index.Build(kb)
-	})
-	if sharedErr != nil {
-		t.Fatal(sharedErr)
-	}
-	return sharedIx
-}
 
 // env is a Server over a real index with its own unanswered log.
 type env struct {
@@ -85,7 +62,7 @@ func (e *events) list() []bot.Event {
 func newEnv(t testing.TB, ix *index.Index, adjust func(*httpapi.Server)) *env {
 	t.Helper()
 	if ix == nil {
-		ix = sharedIndex(t)
+		ix = transporttest.SharedIndex(t, testKB)
 	}
 	e := &env{ix: ix, unanswered: filepath.Join(t.TempDir(), "unanswered.jsonl"), events: &events{}}
 	stats := bot.NewStats(time.Now())
@@ -462,15 +439,8 @@ func TestAdmin(t *testing.T) {
 	if err := os.CopyFS(dir, os.DirFS(testKB)); err != nil {
 		t.Fatal(err)
 	}
-	kb, err := knowledge.Load(os.DirFS(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := index.Build(kb)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
+	ix := transporttest.BuildIndex(t, os.DirFS(dir))
+	kb := ix.Base()
 	var reloads atomic.Int32
 	e := newEnv(t, ix, func(s *httpapi.Server) {
 		// As cmd/qualbot wires it: load, compare, then serve.
@@ -631,7 +601,7 @@ func TestPage(t *testing.T) {
 // document requires is sent.
 func TestOpenAPI_Responses(t *testing.T) {
 	t.Parallel()
-	ix := sharedIndex(t)
+	ix := transporttest.SharedIndex(t, testKB)
 	e := newEnv(t, nil, func(s *httpapi.Server) {
 		s.Admin.Reload = func(context.Context) (*knowledge.Base, error) { return ix.Base(), nil }
 	})

@@ -1,7 +1,6 @@
 package kf_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 	"github.com/qualbot/qualbot/bot"
 	"github.com/qualbot/qualbot/bot/kf"
 	"github.com/qualbot/qualbot/bot/kf/kftest"
+	"github.com/qualbot/qualbot/bot/transporttest"
 )
 
 // recorder is the test's handler: it answers "收到" with the message id,
@@ -75,23 +75,6 @@ func (rec *recorder) ids() []string {
 	return ids
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // harness runs the kf transport against the fake, on one address across
 // restarts.
 type harness struct {
@@ -99,7 +82,7 @@ type harness struct {
 	fake  *kftest.Server
 	state string
 	addr  string
-	logs  *syncBuffer
+	logs  *transporttest.Buffer
 	log   *slog.Logger
 }
 
@@ -112,7 +95,7 @@ func newHarness(t *testing.T) *harness {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	logs := &syncBuffer{}
+	logs := &transporttest.Buffer{}
 	h := &harness{t: t, fake: fake, state: filepath.Join(t.TempDir(), "kf-state.json"), addr: addr, logs: logs,
 		log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 	fake.Callback = "http://" + addr + kf.DefaultPath

@@ -3,41 +3,24 @@ package mcp_test
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/qualbot/qualbot/bot"
 	"github.com/qualbot/qualbot/bot/mcp"
+	"github.com/qualbot/qualbot/bot/transporttest"
 	"github.com/qualbot/qualbot/index"
 	"github.com/qualbot/qualbot/knowledge"
-)
-
-var (
-	ixOnce sync.Once
-	ix     *index.Index
-	ixErr  error
 )
 
 // connect starts the tools over the real index of the bot's test knowledge
 // base and returns a client session on the SDK's in-memory transport.
 func connect(t *testing.T) (*sdk.ClientSession, *knowledge.Base) {
 	t.Helper()
-	ixOnce.Do(func() {
-		kb, err := knowledge.Load(os.DirFS("../testdata/kb"))
-		if err != nil {
-			ixErr = err
-			return
-		}
-		ix, ixErr = index.Build(kb)
-	})
-	if ixErr != nil {
-		t.Fatal(ixErr)
-	}
+	ix := transporttest.SharedIndex(t, "../testdata/kb")
 	tools := &mcp.Tools{
 		Answerer: &bot.Answerer{Searcher: ix, ToTraditional: index.ToTraditional},
 		Base:     ix.Base,

@@ -8,7 +8,9 @@
 //
 // It is test support, like net/http/httptest: only tests import it. It
 // builds the real index (package index) for the handler, which package bot
-// itself never imports.
+// itself never imports, and lends the tests of the transports and of the
+// other ways in (httpapi, mcp) the index builders and the buffer they
+// share. It defines the test flag -update.
 package transporttest
 
 import (
@@ -26,8 +28,6 @@ import (
 	"unicode"
 
 	"github.com/qualbot/qualbot/bot"
-	"github.com/qualbot/qualbot/index"
-	"github.com/qualbot/qualbot/knowledge"
 )
 
 // BotName is the bot's name in groups: "@资质助手 …" mentions it.
@@ -109,15 +109,7 @@ func Handler(t testing.TB, adminIdentity string) bot.HandlerFunc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kb, err := knowledge.Load(kbFS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := index.Build(kb)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
+	ix := BuildIndex(t, kbFS)
 	stats := bot.NewStats(time.Now())
 	b := &bot.Bot{
 		Triggers: bot.Triggers{Prefix: "资质", Names: []string{BotName}},

@@ -1,7 +1,6 @@
 package wechat_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -9,13 +8,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/qualbot/qualbot/bot"
+	"github.com/qualbot/qualbot/bot/transporttest"
 	"github.com/qualbot/qualbot/bot/wechat"
-	"github.com/qualbot/qualbot/index"
 	"github.com/qualbot/qualbot/knowledge"
 )
 
@@ -29,7 +27,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Parallel()
 	ctx, cancelTest := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancelTest()
-	logs := &syncBuffer{}
+	logs := &transporttest.Buffer{}
 	defer func() {
 		if t.Failed() {
 			t.Logf("adapter log:\n%s", logs.String())
@@ -40,7 +38,7 @@ func TestEndToEnd(t *testing.T) {
 	fake := newFakeWeChat(t)
 	loginFile := filepath.Join(t.TempDir(), "state", "login.json")
 
-	cfg := func(now func() time.Time, out *syncBuffer) wechat.Config {
+	cfg := func(now func() time.Time, out *transporttest.Buffer) wechat.Config {
 		return wechat.Config{
 			LoginFile:    loginFile,
 			SendInterval: time.Millisecond,
@@ -55,7 +53,7 @@ func TestEndToEnd(t *testing.T) {
 
 	// Phase 1: first start, no login file. The first QR code expires.
 	fake.setScan("408", "400", "408", "201", "200")
-	out1 := &syncBuffer{}
+	out1 := &transporttest.Buffer{}
 	run1Ctx, stop1 := context.WithCancel(ctx)
 	done1 := start(run1Ctx, cfg(time.Now, out1), h)
 	waitFor(ctx, t, "the first synccheck", func() bool { return fake.count("/cgi-bin/mmwebwx-bin/synccheck") > 0 })
@@ -146,7 +144,7 @@ func TestEndToEnd(t *testing.T) {
 	before := len(fake.sentMessages())
 	checksBefore := len(fake.syncCookies())
 	later := func() time.Time { return time.Now().Add(time.Hour) }
-	out2 := &syncBuffer{}
+	out2 := &transporttest.Buffer{}
 	run2Ctx, stop2 := context.WithCancel(ctx)
 	defer stop2()
 	done2 := start(run2Ctx, cfg(later, out2), h)
@@ -190,15 +188,7 @@ func TestEndToEnd(t *testing.T) {
 func newHandler(t *testing.T, log *slog.Logger) bot.HandlerFunc {
 	t.Helper()
 	load := func() (*knowledge.Base, error) { return knowledge.Load(os.DirFS("testdata/kb")) }
-	kb, err := load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := index.Build(kb)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
+	ix := transporttest.BuildIndex(t, os.DirFS("testdata/kb"))
 	stats := bot.NewStats(time.Now())
 	b := &bot.Bot{
 		Log:      log,
@@ -316,24 +306,6 @@ func wantLines(t *testing.T, out string, want ...string) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // TestSendQueue checks the send queue against the fake server: a failed
 // send is retried once, a second failure drops that message and the queue
 // goes on, long replies are split, and sends are spaced by the interval.
@@ -418,7 +390,7 @@ func TestHotLoginRejected(t *testing.T) {
 	// WeChat rejects the saved session; the operator scans again.
 	fake.failInit(1)
 	fake.setScan("201", "200")
-	out := &syncBuffer{}
+	out := &transporttest.Buffer{}
 	cfg.Out = out
 	checks := len(fake.syncCheckKeys())
 	runCtx, stop = context.WithCancel(ctx)
@@ -445,7 +417,7 @@ func TestReconnect(t *testing.T) {
 	defer cancel()
 	fake := newFakeWeChat(t)
 	fake.setScan("201", "200")
-	out := &syncBuffer{}
+	out := &transporttest.Buffer{}
 	echo := func(ctx context.Context, r bot.Replier, m bot.Message) error { return r.Reply(ctx, "收到："+m.Text) }
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()

@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/qualbot/qualbot/bot"
+	"github.com/qualbot/qualbot/bot/transporttest"
 	"github.com/qualbot/qualbot/bot/wechat"
 	"github.com/qualbot/qualbot/index"
-	"github.com/qualbot/qualbot/knowledge"
 )
 
 // floodScale is how much faster than real time the flood runs: a send
@@ -56,15 +56,7 @@ func TestFlood_Sustained(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	kb, err := knowledge.Load(os.DirFS("testdata/kb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := index.Build(kb)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := transporttest.BuildIndex(t, os.DirFS("testdata/kb"))
 
 	const (
 		perSecond = 10

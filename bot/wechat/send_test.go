@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/qualbot/qualbot/bot"
+	"github.com/qualbot/qualbot/bot/transporttest"
 	"github.com/qualbot/qualbot/bot/wechat"
 )
 
@@ -157,7 +158,7 @@ func TestSyncCheck_TooOften(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	logs := &syncBuffer{}
+	logs := &transporttest.Buffer{}
 	log := slogJSON(logs)
 	const backoff = 10 * time.Millisecond
 	fake, stop, done := startFake(t, ctx, wechat.Config{
@@ -196,6 +197,6 @@ func TestSyncCheck_TooOften(t *testing.T) {
 	}
 }
 
-func slogJSON(w *syncBuffer) *slog.Logger {
+func slogJSON(w *transporttest.Buffer) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, nil))
 }

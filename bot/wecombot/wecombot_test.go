@@ -1,7 +1,6 @@
 package wecombot_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/qualbot/qualbot/bot"
+	"github.com/qualbot/qualbot/bot/transporttest"
 	"github.com/qualbot/qualbot/bot/wecombot"
 	"github.com/qualbot/qualbot/bot/wecombot/wecombottest"
 )
@@ -33,20 +33,8 @@ func (rec *recorder) messages() []bot.Message {
 	return append([]bot.Message(nil), rec.got...)
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
 func config(t *testing.T, fake *wecombottest.Server) wecombot.Config {
-	logs := &syncBuffer{}
+	logs := &transporttest.Buffer{}
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("transport log:\n%s", logs.String())

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -47,7 +46,7 @@ func TestRunOfficialChannels(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	runCtx, stop := context.WithCancel(ctx)
-	var stdout, stderr lockedBuffer
+	var stdout, stderr syncBuffer
 	done := make(chan error, 1)
 	go func() { done <- run(runCtx, args, strings.NewReader(""), &stdout, &stderr) }()
 	defer func() {
@@ -190,15 +189,3 @@ func waitSent(ctx context.Context, t *testing.T, f *kftest.Server, user string, 
 		}
 	}
 }
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
