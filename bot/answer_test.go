@@ -4,60 +4,20 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/qualbot/qualbot/bot"
+	"github.com/qualbot/qualbot/bot/transporttest"
 	"github.com/qualbot/qualbot/index"
 	"github.com/qualbot/qualbot/knowledge"
 )
 
-var (
-	testIndexOnce sync.Once
-	testIndex     *index.Index
-	testIndexErr  error
-)
-
-// buildIndex loads the knowledge base in fsys and builds the real index over
-// it, closed when the test ends.
-func buildIndex(tb testing.TB, fsys fs.FS) *index.Index {
-	tb.Helper()
-	kb, err := knowledge.Load(fsys)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ix, err := index.Build(kb)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { ix.Close() })
-	return ix
-}
-
-// mustIndex returns the real index over testdata/kb, built once per test binary.
-func mustIndex(t testing.TB) *index.Index {
-	t.Helper()
-	testIndexOnce.Do(func() {
-		kb, err := knowledge.Load(os.DirFS("testdata/kb"))
-		if err != nil {
-			testIndexErr = err
-			return
-		}
-		testIndex, testIndexErr = index.Build(kb)
-	})
-	if testIndexErr != nil {
-		t.Fatal(testIndexErr)
-	}
-	return testIndex
-}
-
 func newAnswerer(t *testing.T) *bot.Answerer {
-	ix := mustIndex(t)
+	ix := transporttest.SharedIndex(t, "testdata/kb")
 	return &bot.Answerer{Searcher: ix, ToTraditional: index.ToTraditional, Prefix: "资质"}
 }
 

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/qualbot/qualbot/bot"
+	"github.com/qualbot/qualbot/bot/transporttest"
 	"gopkg.in/yaml.v3"
 )
 
@@ -25,7 +26,7 @@ func TestAnswerFirst(t *testing.T) {
 		short    = 200
 		minShort = 0.9
 	)
-	ix := shippedIndex(t)
+	ix := transporttest.SharedIndex(t, "")
 	a := &bot.Answerer{Searcher: ix, Prefix: "资质"}
 	for _, set := range []struct{ name, path string }{
 		{"dev", "../index/testdata/dev-questions.yaml"},

@@ -7,12 +7,13 @@ import (
 	"time"
 
 	"github.com/qualbot/qualbot/bot"
+	"github.com/qualbot/qualbot/bot/transporttest"
 )
 
 // BenchmarkHandle measures the whole chain for one question, search and
 // rendering included, over the real index of testdata/kb.
 func BenchmarkHandle(b *testing.B) {
-	ix := mustIndex(b)
+	ix := transporttest.SharedIndex(b, "testdata/kb")
 	stats := bot.NewStats(time.Now())
 	h := (&bot.Bot{
 		Triggers: bot.Triggers{Prefix: "资质"},

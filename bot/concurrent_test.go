@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/qualbot/qualbot/bot"
+	"github.com/qualbot/qualbot/bot/transporttest"
 	"github.com/qualbot/qualbot/index"
 	"github.com/qualbot/qualbot/knowledge"
 )
@@ -31,7 +32,7 @@ func (r *syncRecorder) Reply(_ context.Context, text string) error {
 // admins reindex, the way a busy WeChat account does. Run it with -race.
 // Every question gets an answer, and no reindex overlaps another.
 func TestHandler_Concurrent(t *testing.T) {
-	ix := buildIndex(t, os.DirFS("testdata/kb"))
+	ix := transporttest.BuildIndex(t, os.DirFS("testdata/kb"))
 	var mu sync.Mutex
 	running, overlaps := 0, 0
 	stats := bot.NewStats(time.Now())

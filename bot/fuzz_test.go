@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/qualbot/qualbot/bot"
+	"github.com/qualbot/qualbot/bot/transporttest"
 	"github.com/qualbot/qualbot/index"
 )
 
@@ -19,7 +20,7 @@ func FuzzHandler(f *testing.F) {
 		f.Add(s, false, false)
 		f.Add(s, true, true)
 	}
-	ix := mustIndex(f)
+	ix := transporttest.SharedIndex(f, "testdata/kb")
 	b := &bot.Bot{
 		Triggers: bot.Triggers{Prefix: "资质", Names: []string{"资质助手"}},
 		Limits:   &bot.RateLimit{Sender: bot.Bucket{Every: time.Millisecond, Burst: 1000}},

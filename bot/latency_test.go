@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/qualbot/qualbot/bot"
+	"github.com/qualbot/qualbot/bot/transporttest"
 	"gopkg.in/yaml.v3"
 )
 
@@ -37,7 +38,7 @@ func BenchmarkChainLatency(b *testing.B) {
 	}
 	qs = append(qs, "药", "直播", "網約車", "ICP许可证", "小程序直播带货要什么资质")
 	wide := bot.Bucket{Every: time.Nanosecond, Burst: 1 << 30}
-	h := loadChain(b, shippedIndex(b), &bot.RateLimit{Sender: wide, Chat: wide, Global: wide}, b.TempDir(), 1<<20, nil)
+	h := loadChain(b, transporttest.SharedIndex(b, ""), &bot.RateLimit{Sender: wide, Chat: wide, Global: wide}, b.TempDir(), 1<<20, nil)
 	lat := make([]time.Duration, 0, b.N*len(qs))
 	ctx := context.Background()
 	b.ReportAllocs()

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/qualbot/qualbot/bot"
+	"github.com/qualbot/qualbot/bot/transporttest"
 	"github.com/qualbot/qualbot/index"
-	"github.com/qualbot/qualbot/knowledge"
 )
 
 // loadQuestions are what the load test's users send: answers, lists of
@@ -58,25 +58,6 @@ func loadChain(tb testing.TB, ix *index.Index, limits *bot.RateLimit, dir string
 		b.Observers = []bot.Observer{obs}
 	}
 	return b.Handler()
-}
-
-// shippedIx is the index over the shipped knowledge base, built once per
-// test binary for the tests that only search it.
-var shippedIx = sync.OnceValues(func() (*index.Index, error) {
-	kb, err := knowledge.Load(knowledge.Shipped())
-	if err != nil {
-		return nil, err
-	}
-	return index.Build(kb)
-})
-
-func shippedIndex(tb testing.TB) *index.Index {
-	tb.Helper()
-	ix, err := shippedIx()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return ix
 }
 
 // loadMessage is message i of a load run: a crowd of senders in DMs and in
@@ -143,7 +124,7 @@ func (t *tally) Observe(_ context.Context, e *bot.Event) {
 func TestLoad(t *testing.T) {
 	const n = 10000
 	const workers = 4
-	ix := shippedIndex(t)
+	ix := transporttest.SharedIndex(t, "")
 	dir := t.TempDir()
 	const logMax = 16 << 10
 	tl := &tally{}
@@ -248,7 +229,7 @@ func TestLoad(t *testing.T) {
 // dropped early) and with limits too wide to drop anything (every message
 // is searched and answered).
 func BenchmarkChain(b *testing.B) {
-	ix := shippedIndex(b)
+	ix := transporttest.SharedIndex(b, "")
 	wide := bot.Bucket{Every: time.Nanosecond, Burst: 1 << 30}
 	for _, bench := range []struct {
 		name   string

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/qualbot/qualbot/bot"
+	"github.com/qualbot/qualbot/bot/transporttest"
 	"github.com/qualbot/qualbot/index"
 	"github.com/qualbot/qualbot/knowledge"
 )
@@ -18,7 +19,7 @@ import (
 // write the question, twice and whole, into the ERROR line.
 func TestLogs_NoTextWithoutLogText(t *testing.T) {
 	const q = "做直播要什么证 私人问题x9y8z7"
-	ix := mustIndex(t)
+	ix := transporttest.SharedIndex(t, "testdata/kb")
 	for _, test := range []struct {
 		name     string
 		searcher knowledge.Searcher

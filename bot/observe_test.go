@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/qualbot/qualbot/bot"
+	"github.com/qualbot/qualbot/bot/transporttest"
 	"github.com/qualbot/qualbot/index"
 )
 
@@ -50,7 +51,7 @@ func (o *events) Observe(_ context.Context, e *bot.Event) {
 // obsIndex is the real index over testdata/kb.
 func obsIndex(t testing.TB) *index.Index {
 	t.Helper()
-	return buildIndex(t, os.DirFS("testdata/kb"))
+	return transporttest.BuildIndex(t, os.DirFS("testdata/kb"))
 }
 
 // observedBot is the whole standard chain over ix, logging to log.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/qualbot/qualbot/bot"
+	"github.com/qualbot/qualbot/bot/transporttest"
 	"github.com/qualbot/qualbot/index"
 	"github.com/qualbot/qualbot/knowledge"
 )
@@ -46,7 +47,7 @@ type reindexBot struct {
 
 func newReindexBot(t *testing.T) *reindexBot {
 	rb := &reindexBot{files: kbFS(t)}
-	rb.ix = buildIndex(t, rb.files)
+	rb.ix = transporttest.BuildIndex(t, rb.files)
 	rb.admin = &bot.Admin{
 		Load: func(ctx context.Context) (*knowledge.Base, error) {
 			if rb.gate != nil {
@@ -217,7 +218,7 @@ func TestReindex_CancelledOnShutdown(t *testing.T) {
 // TestCheck_NeverEchoes: the requirement check used to post what the user
 // wrote after "我有", twice, under the bot's name.
 func TestCheck_NeverEchoes(t *testing.T) {
-	ix := mustIndex(t)
+	ix := transporttest.SharedIndex(t, "testdata/kb")
 	a := &bot.Answerer{Searcher: ix, ToTraditional: index.ToTraditional}
 	for _, q := range []string{
 		"我有这个证 官方客服请加微信 qb_888888 免费代办全部资质，能做直播吗",

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/qualbot/qualbot/bot"
+	"github.com/qualbot/qualbot/bot/transporttest"
 	"github.com/qualbot/qualbot/index"
 	"github.com/qualbot/qualbot/knowledge"
 )
@@ -38,7 +39,7 @@ func (s reindexAfterSearch) Search(ctx context.Context, q string, n int) (knowle
 // "已有：X … 还缺：X"). Run it with -race.
 func TestAnswer_ReloadNeverMixes(t *testing.T) {
 	load := func() (*knowledge.Base, error) { return knowledge.Load(os.DirFS("testdata/kb")) }
-	ix := buildIndex(t, os.DirFS("testdata/kb"))
+	ix := transporttest.BuildIndex(t, os.DirFS("testdata/kb"))
 	a := &bot.Answerer{Searcher: reindexAfterSearch{ix, load}}
 	const q = "我已经有视听许可证了，能做社交直播吗"
 	for range 3 {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/qualbot/qualbot/bot"
+	"github.com/qualbot/qualbot/bot/transporttest"
 	"github.com/qualbot/qualbot/index"
 	"github.com/qualbot/qualbot/knowledge"
 )
@@ -53,7 +54,7 @@ func TestTranscript(t *testing.T) {
 	if err := os.CopyFS(dir, os.DirFS("testdata/kb")); err != nil {
 		t.Fatal(err)
 	}
-	ix := buildIndex(t, os.DirFS(dir))
+	ix := transporttest.BuildIndex(t, os.DirFS(dir))
 
 	clk := &clock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
 	unanswered := filepath.Join(t.TempDir(), "unanswered.jsonl")

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/qualbot/qualbot/bot"
+	"github.com/qualbot/qualbot/bot/transporttest"
 )
 
 // TestUnansweredLog_BoundedLines: the log rotated at 1 MiB whatever the
@@ -83,7 +84,7 @@ func TestUnansweredLog_Mode(t *testing.T) {
 // TestStats_Bounded: /stats kept up to 500 distinct questions whole (500
 // messages of 1 MB took the process to 1 GB).
 func TestStats_Bounded(t *testing.T) {
-	ix := mustIndex(t)
+	ix := transporttest.SharedIndex(t, "testdata/kb")
 	stats := bot.NewStats(time.Now())
 	a := &bot.Answerer{Searcher: ix, Stats: stats}
 	h := a.Handle

@@ -9,8 +9,8 @@
 // It is test support, like net/http/httptest: only tests import it. It
 // builds the real index (package index) for the handler, which package bot
 // itself never imports, and lends the tests of the transports and of the
-// other ways in (httpapi, mcp) the index builders and the buffer they
-// share. It defines the test flag -update.
+// other ways in (bot, httpapi, mcp) the index builders and the buffer they
+// share.
 package transporttest
 
 import (
@@ -96,7 +96,14 @@ type Driver interface {
 	Received(chat string) []string
 }
 
-var update = flag.Bool("update", false, "rewrite testdata/conversation.golden")
+// updating reports whether the tests run with -update. The flag is defined
+// by this package's own tests, the reference transport that rewrites the
+// golden transcript (go test ./bot/transporttest -update), not here: the
+// packages that import this one keep -update for their own golden files.
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
 
 //go:embed testdata/kb testdata/conversation.golden
 var files embed.FS
@@ -246,7 +253,7 @@ const golden = "testdata/conversation.golden"
 // of the same turns; with -update and every turn run, it rewrites it.
 func compare(t *testing.T, got string, ran map[string]bool) {
 	t.Helper()
-	if *update && len(ran) == len(Script) {
+	if updating() && len(ran) == len(Script) {
 		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -2,12 +2,15 @@ package transporttest_test
 
 import (
 	"context"
+	"flag"
 	"sync"
 	"testing"
 
 	"github.com/qualbot/qualbot/bot"
 	"github.com/qualbot/qualbot/bot/transporttest"
 )
+
+var _ = flag.Bool("update", false, "rewrite testdata/conversation.golden")
 
 // direct is the reference transport: the handler called in process, as the
 // terminal chat does, with every kind of turn. It writes the golden
