@@ -161,7 +161,7 @@ func TestHandle_FollowUps(t *testing.T) {
 		{"the same sender in another chat", []msg{{"g", "a", "社交", 0, "回复序号"}, {"h", "a", "1", 0, "没有对应的列表"}}},
 		{"expired", []msg{{"c", "a", "社交", 0, "回复序号"}, {"c", "a", "1", 6 * time.Minute, "没有对应的列表"}}},
 		{"a new question forgets the list", []msg{{"c", "a", "社交", 0, "回复序号"}, {"c", "a", "文网文", 0, "网络文化"}, {"c", "a", "1", 0, "《网络文化经营许可证》"}}},
-		{"details of the last answer", []msg{{"c", "a", "文网文", 0, "回复「详情」"}, {"c", "a", "详情", 0, "简称：文网文"}, {"c", "a", "详情。", 0, "简称：文网文"}}},
+		{"details of the last answer", []msg{{"c", "a", "文网文", 0, "回复「详情」"}, {"c", "a", "详情", 0, "简称：文网文"}, {"c", "a", "详情。", 0, "简称：文网文"}, {"c", "a", "「详情」", 0, "简称：文网文"}, {"c", "a", "詳情", 0, "简称：文网文"}}},
 		{"details of a pick", []msg{{"c", "a", "社交", 0, "回复序号"}, {"c", "a", "1", 0, "回复「详情」"}, {"c", "a", "详情", 0, "可申请主体"}}},
 		{"no details to give", []msg{{"c", "a", "详情", 0, "没有可展开的详情"}}},
 		{"another sender's details", []msg{{"g", "a", "文网文", 0, "网络文化"}, {"g", "b", "详情", 0, "没有可展开的详情"}}},

@@ -178,11 +178,11 @@ const (
 	citeOfficialNoDate  = "来源：微信官方服务类目表 %s，以官方页面为准。"
 )
 
-// detailWords are the messages that ask for the rest of the last answer.
-var detailWords = map[string]bool{
-	"详情": true, "詳情": true, "看详情": true, "详情呢": true, "详细": true, "詳細": true, "详细点": true,
-	"详细说说": true, "展开": true, "更多": true, "全部": true, "完整": true, "来源": true, "出处": true,
-}
+// detailsCommand is what replyMore tells users to send for the rest of
+// the last answer: a command of the bot's, like a number picking from a
+// list, not a way of asking (those are the knowledge base's intents). Its
+// Traditional form is accepted too.
+var detailsCommand = []string{"详情", "詳情"}
 
 // Parts of a long reply.
 const partMark = "（%d/%d）"
