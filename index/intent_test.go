@@ -57,6 +57,8 @@ func askLabel(a knowledge.Ask, want string) string {
 		kind = "lookup"
 	}
 	switch {
+	case a.Notice != nil && strings.Contains(want, ":") && a.Notice.Category != nil:
+		return kind + "/" + string(a.Notice.Reason) + ":" + a.Notice.Category.Title()
 	case a.Notice != nil && strings.Contains(want, "/"):
 		return kind + "/" + string(a.Notice.Reason)
 	case a.Kind == knowledge.AskOtherPlatform && strings.Contains(want, ":"):
