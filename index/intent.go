@@ -45,6 +45,9 @@ func (s *served) understand(p *prepared) knowledge.Ask {
 			p.elsewhere = true
 		case knowledge.AskNotice:
 			c, key := s.namedCategory(p)
+			if c == nil {
+				key = s.groupKeyIn(p)
+			}
 			if g := s.kb.GroupKeys()[key]; g != "" && s.wholeGroup(p, g) {
 				// "被说涉及医疗" names a group, not its namesake under
 				// 政务民生: which of its categories is for the user to say.
@@ -172,6 +175,18 @@ func (s *served) namedCategory(p *prepared) (*knowledge.Category, string) {
 		}
 	}
 	return best, bestKey
+}
+
+// groupKeyIn returns the longest thing p contains that people call a
+// first-level group ("社交", "医疗"), or "".
+func (s *served) groupKeyIn(p *prepared) string {
+	best := ""
+	for k := range s.kb.GroupKeys() {
+		if len(k) > len(best) && strings.Contains(p.text, k) {
+			best = k
+		}
+	}
+	return best
 }
 
 // wholeGroup reports whether p asks about group as a whole: it names
