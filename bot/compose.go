@@ -311,8 +311,12 @@ func itemShort(it knowledge.Item) string {
 			break
 		}
 	}
-	if open := lastIndexRune(rs[:cut], '《'); open > lastIndexRune(rs[:cut], '》') {
-		cut = open
+	// Never end inside a name or a qualifier: a half parenthesis changes
+	// what the licence must cover.
+	for _, p := range [][2]rune{{'《', '》'}, {'（', '）'}, {'“', '”'}} {
+		if open := lastIndexRune(rs[:cut], p[0]); open > lastIndexRune(rs[:cut], p[1]) {
+			cut = open
+		}
 	}
 	return strings.TrimSpace(string(rs[:cut])) + ellipsis
 }
