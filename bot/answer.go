@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -179,7 +180,7 @@ func (a *Answerer) Handle(ctx context.Context, r Replier, m Message) error {
 		if n, ok := choiceNumber(m.Text); ok {
 			return a.pick(ctx, r, m, n)
 		}
-		if detailWords[bareText(m.Text)] {
+		if isDetails(m.Text) {
 			p, ok := a.FollowUps.Get(key, m.Time)
 			if !ok || p.Details == "" {
 				noteReply(ctx, KindDetails, nil)
@@ -286,6 +287,12 @@ func mentionName(nick string) string {
 // lower-cased: what fixed words are compared with.
 func bareText(text string) string {
 	return strings.ToLower(strings.TrimRight(strings.TrimSpace(text), "!！。.~～ ?？"))
+}
+
+// isDetails reports whether text is only the details command, as replyMore
+// writes it ("详情", "「详情」").
+func isDetails(text string) bool {
+	return slices.Contains(detailsCommand, strings.Trim(bareText(text), "「」“”\"'"))
 }
 
 // choiceNumber reports whether text only picks a number: "2", "２", "2.",

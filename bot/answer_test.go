@@ -38,7 +38,7 @@ func TestAnswer(t *testing.T) {
 		{"社交", bot.KindChoices, []string{"【社交】下有4个类目", "1. 陌生人交友"}, nil}, // a bare group name asks about the whole group
 		{"文网文", bot.KindAnswer, []string{"《网络文化经营许可证》", "必须用它的类目有1个：文娱-动漫。\n它是可选资质之一的类目有1个：文娱-音乐。"}, []string{"需要它的类目（1个）：文娱-动漫\n可用它的类目（1个，它是几种可选资质之一）：文娱-音乐（2选1之一）", "来源：微信官方服务类目表"}},
 		{"我已经有视听许可证了，能做社交直播吗", bot.KindCheck, []string{"做【社交-直播】", "已满足：《信息网络传播视听节目许可证》", "满足该类目的资质要求"}, []string{"已有：《信息网络传播视听节目许可证》"}},
-		{"今天天气怎么样", bot.KindDecline, []string{"帮助"}, nil},
+		{"红烧肉要炖多久", bot.KindDecline, []string{"帮助"}, nil},
 		{"你好", bot.KindHelp, []string{"例如"}, nil},
 		{"有文網文能選哪些類目", bot.KindAnswer, []string{"《网络文化经营许可证》：必須用它的類目有1個：文娛-動漫"}, []string{"簡稱：文網文", "需要它的類目（1個）：文娛-動漫", "文娛-音樂（2選1之一）"}},
 		{"我只有ICP備案，能做社交直播嗎", bot.KindCheck, []string{"做【社交-直播】", "還缺"}, []string{"還缺"}},
@@ -121,7 +121,7 @@ func TestHandle_FollowUps(t *testing.T) {
 		{"the same sender in another chat", []msg{{"g", "a", "社交", 0, "回复序号"}, {"h", "a", "1", 0, "没有对应的列表"}}},
 		{"expired", []msg{{"c", "a", "社交", 0, "回复序号"}, {"c", "a", "1", 6 * time.Minute, "没有对应的列表"}}},
 		{"a new question forgets the list", []msg{{"c", "a", "社交", 0, "回复序号"}, {"c", "a", "文网文", 0, "网络文化"}, {"c", "a", "1", 0, "《网络文化经营许可证》"}}},
-		{"details of the last answer", []msg{{"c", "a", "文网文", 0, "回复「详情」"}, {"c", "a", "详情", 0, "简称：文网文"}, {"c", "a", "详情。", 0, "简称：文网文"}}},
+		{"details of the last answer", []msg{{"c", "a", "文网文", 0, "回复「详情」"}, {"c", "a", "详情", 0, "简称：文网文"}, {"c", "a", "详情。", 0, "简称：文网文"}, {"c", "a", "「详情」", 0, "简称：文网文"}, {"c", "a", "詳情", 0, "简称：文网文"}}},
 		{"details of a pick", []msg{{"c", "a", "社交", 0, "回复序号"}, {"c", "a", "1", 0, "回复「详情」"}, {"c", "a", "详情", 0, "可申请主体"}}},
 		{"no details to give", []msg{{"c", "a", "详情", 0, "没有可展开的详情"}}},
 		{"another sender's details", []msg{{"g", "a", "文网文", 0, "网络文化"}, {"g", "b", "详情", 0, "没有可展开的详情"}}},
@@ -173,8 +173,8 @@ func TestHandle_Unanswered(t *testing.T) {
 	}{
 		{"group, no user id", false, bot.Message{InGroup: true, Chat: "@@g", Sender: "@u", SenderName: "小明", Identity: "小明备注", Text: "怎么做红烧肉", Time: t0},
 			map[string]string{"chat": "group", "question": "怎么做红烧肉", "time": "2026-11-25T09:00:00Z"}},
-		{"dm with sender configured", true, bot.Message{Chat: "@u", Sender: "@u", Identity: "小明备注", Text: "今天天气怎么样", Time: t0},
-			map[string]string{"chat": "direct", "question": "今天天气怎么样", "sender": "小明备注"}},
+		{"dm with sender configured", true, bot.Message{Chat: "@u", Sender: "@u", Identity: "小明备注", Text: "红烧肉要炖多久", Time: t0},
+			map[string]string{"chat": "direct", "question": "红烧肉要炖多久", "sender": "小明备注"}},
 	} {
 		t.Run(test.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "unanswered.jsonl")

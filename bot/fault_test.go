@@ -61,7 +61,7 @@ func TestUnansweredLog_Faults(t *testing.T) {
 				},
 			}
 			h := b.Handler()
-			for _, q := range []string{"怎么做红烧肉", "今天天气怎么样", "EDI是什么"} {
+			for _, q := range []string{"怎么做红烧肉", "红烧肉要炖多久", "EDI是什么"} {
 				s := &sink{}
 				if err := h(context.Background(), s, bot.Message{Chat: "c", Sender: "s", Text: q}); err != nil {
 					t.Fatalf("%s: %v", q, err)

@@ -121,7 +121,7 @@ func (t Triggers) accept(m Message) (text, trigger string) {
 					trigger = TriggerNumber
 					break
 				}
-				if detailWords[bareText(text)] && live && p.Details != "" {
+				if isDetails(text) && live && p.Details != "" {
 					trigger = TriggerNumber
 					break
 				}

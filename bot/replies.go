@@ -106,7 +106,7 @@ const (
 // Out of scope, and questions to ask back.
 const (
 	replyOffTopic         = "这个我帮不上：我只回答微信小程序的服务类目和资质问题（选什么类目、要什么证、备案和审核）。发送“帮助”看提问示例。"
-	replyNeedsContext     = "我看不到别的小程序是怎么做、怎么过审的。说说你的小程序具体做什么（卖什么、有没有用户发帖、直播或支付），我告诉你该选的类目和要的资质。"
+	replyNeedsContext     = "我看不到你说的那个小程序或功能，也看不到别人的是怎么过审的。说说你的小程序具体做什么（卖什么、有没有用户发帖、直播或支付），我告诉你该选的类目和要的资质。"
 	replyDescribeBusiness = "我还没对上具体的类目。说说小程序具体做什么（卖什么、给谁用、有没有发帖、直播或支付），我告诉你该选哪个类目、要什么资质。"
 )
 
@@ -178,11 +178,11 @@ const (
 	citeOfficialNoDate  = "来源：微信官方服务类目表 %s，以官方页面为准。"
 )
 
-// detailWords are the messages that ask for the rest of the last answer.
-var detailWords = map[string]bool{
-	"详情": true, "詳情": true, "看详情": true, "详情呢": true, "详细": true, "詳細": true, "详细点": true,
-	"详细说说": true, "展开": true, "更多": true, "全部": true, "完整": true, "来源": true, "出处": true,
-}
+// detailsCommand is what replyMore tells users to send for the rest of
+// the last answer: a command of the bot's, like a number picking from a
+// list, not a way of asking (those are the knowledge base's intents). Its
+// Traditional form is accepted too.
+var detailsCommand = []string{"详情", "詳情"}
 
 // Parts of a long reply.
 const partMark = "（%d/%d）"

@@ -3,7 +3,6 @@ package index
 import (
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/qualbot/qualbot/knowledge"
 )
@@ -40,9 +39,32 @@ func (s *served) understand(p *prepared) knowledge.Ask {
 			if ask.Platform == "" {
 				ask.Platform = m.Captures["store"]
 			}
+		case knowledge.AskOffTopic, knowledge.AskNeedsContext:
+			// Nothing the knowledge base says answers it: the bot says
+			// what it can do, or asks what the mini-program does.
+			p.elsewhere = true
 		case knowledge.AskNotice:
-			ask.Notice = &knowledge.Notice{Reason: m.Rule.Reason, Category: s.namedCategory(p)}
-			ask.Category = ask.Notice.Category
+			c, key := s.namedCategory(p)
+			if c == nil {
+				key = s.groupKeyIn(p)
+			}
+			if g := s.kb.GroupKeys()[key]; g != "" && s.wholeGroup(p, g) {
+				// "被说涉及医疗" names a group, not its namesake under
+				// 政务民生: which of its categories is for the user to say.
+				c = nil
+				if m.Rule.Reason == knowledge.NoticeAddCategory {
+					ask = knowledge.Ask{Kind: knowledge.AskGroup, Rule: m.Rule.Name(), Group: g}
+					p.group = g
+					return ask
+				}
+			}
+			if c == nil && m.Rule.Reason == knowledge.NoticeAddCategory {
+				// To add a category it does not name is no answer: the
+				// next rule that matches says what is asked.
+				continue
+			}
+			ask.Notice = &knowledge.Notice{Reason: m.Rule.Reason, Category: c}
+			ask.Category = c
 		case knowledge.AskLicenceCategories:
 			ls := s.kb.LicencesIn(p.text)
 			if len(ls) != 1 {
@@ -130,20 +152,38 @@ func (s *served) namedDocs(p *prepared) []string {
 	return ids
 }
 
-// namedCategory returns the category a notice names: the one whose name in
-// the text is longest ("社交-直播" over "直播"), or nil.
-func (s *served) namedCategory(p *prepared) *knowledge.Category {
+// namedCategory returns the category a notice names, and the name key it
+// was found by: the name that comes first in the text, and of those that
+// start there the longest ("社交-直播" over "直播"). A notice names the
+// category before the user says anything about it ("审核说我涉及直播，可我只是放了
+// 录好的视频").
+func (s *served) namedCategory(p *prepared) (*knowledge.Category, string) {
 	var best *knowledge.Category
-	bestLen := 0
+	bestKey, bestAt := "", -1
+	text := nameKey(p.text)
 	for _, k := range p.names {
+		at := strings.Index(text, k)
 		for _, id := range s.owners[k] {
 			h := s.hits[id]
 			if h.Kind != knowledge.KindCategory {
 				continue
 			}
-			if n := utf8.RuneCountInString(k); n > bestLen {
-				best, bestLen = h.Category, n
+			if bestAt < 0 || at < bestAt || at == bestAt && len(k) > len(bestKey) {
+				best, bestKey, bestAt = h.Category, k, at
 			}
+			break
+		}
+	}
+	return best, bestKey
+}
+
+// groupKeyIn returns the longest thing p contains that people call a
+// first-level group ("社交", "医疗"), or "".
+func (s *served) groupKeyIn(p *prepared) string {
+	best := ""
+	for k := range s.kb.GroupKeys() {
+		if len(k) > len(best) && strings.Contains(p.text, k) {
+			best = k
 		}
 	}
 	return best

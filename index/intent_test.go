@@ -57,6 +57,8 @@ func askLabel(a knowledge.Ask, want string) string {
 		kind = "lookup"
 	}
 	switch {
+	case a.Notice != nil && strings.Contains(want, ":") && a.Notice.Category != nil:
+		return kind + "/" + string(a.Notice.Reason) + ":" + a.Notice.Category.Title()
 	case a.Notice != nil && strings.Contains(want, "/"):
 		return kind + "/" + string(a.Notice.Reason)
 	case a.Kind == knowledge.AskOtherPlatform && strings.Contains(want, ":"):
@@ -115,6 +117,36 @@ func TestAsk(t *testing.T) {
 			t.Errorf("Ask = %+v (notice %+v), want add_category 社交/直播", a, a.Notice)
 		}
 	})
+	t.Run("a retold notice names the category it names first", func(t *testing.T) {
+		// 在线视频课程 is longer, but comes after: it is what the user says.
+		a := ask("审核说涉及直播，其实是在线视频课程的回放").Ask
+		if a.Kind != knowledge.AskNotice || a.Notice == nil || a.Notice.Reason != knowledge.NoticeAddCategory ||
+			a.Notice.Category == nil || a.Notice.Category.ID() != "社交/直播" {
+			t.Errorf("Ask = %+v (notice %+v), want add_category 社交/直播", a, a.Notice)
+		}
+	})
+	t.Run("a notice naming a group is about the group", func(t *testing.T) {
+		// 医疗 is also 政务民生-医疗's name; the notice means the group.
+		res := ask("被说涉及医疗")
+		if res.Ask.Kind != knowledge.AskGroup || res.Ask.Group != "医疗服务" || res.Decision != knowledge.Ambiguous {
+			t.Errorf("Ask = %+v, %s; want group 医疗服务, ambiguous", res.Ask, res.Decision)
+		}
+	})
+	t.Run("a notice naming nothing falls through", func(t *testing.T) {
+		a := ask("审核说涉及的东西太多了，怎么办").Ask
+		if a.Kind == knowledge.AskNotice {
+			t.Errorf("Ask = %+v, want the next rule's kind", a)
+		}
+	})
+	for _, q := range []string{"帮我查下北京天气", "wx.getLocation怎么申请", "他们那个是怎么过审的", "这个能过吗"} {
+		t.Run("out of reach: "+q, func(t *testing.T) {
+			// The bot says what it can do or asks: no hit answers it.
+			res := ask(q)
+			if (res.Ask.Kind != knowledge.AskOffTopic && res.Ask.Kind != knowledge.AskNeedsContext) || res.Decision != knowledge.None {
+				t.Errorf("Ask = %+v, %s; want off_topic or needs_context, none", res.Ask, res.Decision)
+			}
+		})
+	}
 	t.Run("difference pair", func(t *testing.T) {
 		a := ask("备案和ICP许可证有什么区别").Ask
 		if a.Kind != knowledge.AskDifference || len(a.Pair) != 2 {

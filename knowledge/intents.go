@@ -447,6 +447,13 @@ func (l *loader) resolveIntents() {
 			return out
 		}
 		r.exact, r.bare, r.any = expand(r.Exact, "exact"), expand(r.Bare, "bare"), expand(r.Any, "any")
+		// A bare phrase is compared with the question's content, so it
+		// loses the same boilerplate ("我的情况" is "我情况").
+		for i := range r.bare {
+			if c := in.Content(r.bare[i].text); c != "" {
+				r.bare[i].text = c
+			}
+		}
 		r.not, r.skip, r.after = expand(r.Not, "not"), expand(r.Skip, "skip"), expand(r.After, "after")
 		r.all = nil
 		for _, ps := range r.All {

@@ -84,6 +84,8 @@ func TestIntents_Match(t *testing.T) {
       not: [去年]
     - kind: group
       bare: ["{group}"]
+    - kind: needs_context
+      bare: ["我的情况"]
 `)},
 		"c.yaml": {Data: []byte(`categories:
   - {path: [医疗服务, 挂号], sources: [{seed: s, date: 2026-01-01}]}
@@ -111,6 +113,8 @@ func TestIntents_Match(t *testing.T) {
 		{"备案要几天", "duration", "", "", ""},
 		{"去年备案要几天", "", "", "", ""},
 		{"医疗的吗", "group", "group=医疗服务", "", ""},
+		// A bare phrase loses the boilerplate (的) as the question does.
+		{"我的情况吗", "needs_context", "", "", ""},
 	} {
 		m, ok := first(test.text)
 		kind := ""
