@@ -48,6 +48,21 @@ func config(t *testing.T, fake *wecombottest.Server) wecombot.Config {
 	}
 }
 
+// groupMessage has the fake deliver text from user in the group chat,
+// waits for the answer, and returns the message the handler got.
+func groupMessage(ctx context.Context, t *testing.T, fake *wecombottest.Server, rec *recorder, chat, user, text string) bot.Message {
+	t.Helper()
+	req, err := fake.Group(ctx, chat, user, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fake.WaitAnswer(ctx, req); err != nil {
+		t.Fatal(err)
+	}
+	ms := rec.messages()
+	return ms[len(ms)-1]
+}
+
 func start(t *testing.T, cfg wecombot.Config, h bot.HandlerFunc) (cancel func(), done <-chan error) {
 	tr, err := wecombot.New(cfg)
 	if err != nil {
@@ -95,15 +110,7 @@ func TestEndToEnd(t *testing.T) {
 	})
 
 	t.Run("group @-mention", func(t *testing.T) {
-		req, err := fake.Group(ctx, "wrGROUP1", "lisi", "@资质助手 做直播要什么证")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := fake.WaitAnswer(ctx, req); err != nil {
-			t.Fatal(err)
-		}
-		ms := rec.messages()
-		m := ms[len(ms)-1]
+		m := groupMessage(ctx, t, fake, rec, "wrGROUP1", "lisi", "@资质助手 做直播要什么证")
 		if !m.InGroup || !m.Mentioned || m.Chat != "wecom:wrGROUP1" || m.Sender != "wecom:lisi" || m.Text != "@资质助手 做直播要什么证" {
 			t.Errorf("message = %+v", m)
 		}
@@ -245,15 +252,7 @@ func TestGroupMention_Names(t *testing.T) {
 		{"@资质 小助手\u2005EDI是什么", "EDI是什么"},
 		{"@张三 @资质 小助手 备案要多久", "@张三 备案要多久"},
 	} {
-		req, err := fake.Group(ctx, "wrGROUP1", "lisi", test.text)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := fake.WaitAnswer(ctx, req); err != nil {
-			t.Fatal(err)
-		}
-		ms := rec.messages()
-		m := ms[len(ms)-1]
+		m := groupMessage(ctx, t, fake, rec, "wrGROUP1", "lisi", test.text)
 		if m.Text != test.want || !slices.Equal(m.BotNames, cfg.Names) {
 			t.Errorf("%q reached the handler as %q with names %q, want %q with %q", test.text, m.Text, m.BotNames, test.want, cfg.Names)
 		}
