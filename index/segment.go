@@ -17,19 +17,12 @@ import (
 // segmenter keeps 互联网医院 or 网约车 whole instead of splitting them.
 const domainFreq = 20000
 
-// platformWords are words of the chat around mini-programs that the general
-// dictionary lacks (it predates them); without them 微信 is cut into 微 and
-// 信. Domain words come from the knowledge base instead.
-var platformWords = []string{
-	"微信", "小程序", "微信小程序", "公众号", "视频号", "企业微信", "小游戏", "抖音", "快手", "支付宝",
-	"头条", "小红书", "淘宝", "拼多多", "美团", "饿了么", "上架", "下架", "提审", "过审", "类目", "服务类目",
-	"资质", "主体", "插件", "接口", "商户号", "审核", "驳回", "封禁", "整改", "app",
-}
-
 // newSegmenter returns the dictionary of a knowledge base: the general
-// dictionary plus domain and the platform words.
+// dictionary plus domain, the knowledge base's own words (its names and the
+// words: list of synonyms.yaml, which holds the platform's chat words the
+// general dictionary lacks: without them 微信 is cut into 微 and 信).
 func newSegmenter(domain []string) *wordDict {
-	return newWordDict(append(slices.Clip(domain), platformWords...))
+	return newWordDict(slices.Clip(domain))
 }
 
 // Segmenters are handed to bleve's analyzer constructors by id, because a
