@@ -20,7 +20,7 @@ func cmdAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object per question")
 	top := fs.Int("top", 3, "number of `hits` to print with --json")
-	fs.StringVar(&cfg.KnowledgeDir, "kb", "", "directory of knowledge `yaml` files (default: the embedded knowledge base)")
+	fs.StringVar(&cfg.KnowledgeDir, "kb", "", "`directory` of knowledge yaml files (default: the embedded knowledge base)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: qualbot ask [--json] [--top N] [--kb DIR] [QUESTION...]\n\nAnswer each QUESTION, or each line of stdin when there is none, with the reply\nthe bot would send.\n\nflags:")
 		fs.PrintDefaults()

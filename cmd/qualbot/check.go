@@ -25,8 +25,8 @@ func cmdCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 func check(args []string, stdout, stderr io.Writer, now time.Time) error {
 	fl := flag.NewFlagSet("check", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	dir := fl.String("kb", "", "directory of knowledge *.yaml files (default: the embedded knowledge base)")
-	against := fl.String("against", "", "directory of the knowledge base being served, to list what --kb adds, removes and changes (default: the embedded knowledge base)")
+	dir := fl.String("kb", "", "`directory` of knowledge *.yaml files (default: the embedded knowledge base)")
+	against := fl.String("against", "", "`directory` of the knowledge base being served, to list what --kb adds, removes and changes (default: the embedded knowledge base)")
 	fl.Usage = func() {
 		fmt.Fprintf(stderr, "usage: qualbot check [--kb DIR] [--against DIR]\n\nValidate a knowledge base and print its counts. Every problem is listed as file:line: message.\nWith --kb, it lists what the directory adds, removes and changes against --against.\nWarnings (exit status 0): entries whose newest source is old, and content problems\n(%s, %s, %s, %s).\n\nflags:\n",
 			knowledge.LintRequiredButOption, knowledge.LintIndividualOnlySynonym, knowledge.LintEvalSource, knowledge.LintUnlabelledThirdParty)

@@ -21,7 +21,7 @@ func cmdMCP(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	cfg.UnansweredLog = "" // an agent's lookups are not users' questions
 	fs := flag.NewFlagSet("mcp", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.KnowledgeDir, "kb", "", "directory of knowledge `yaml` files (default: the embedded knowledge base)")
+	fs.StringVar(&cfg.KnowledgeDir, "kb", "", "`directory` of knowledge yaml files (default: the embedded knowledge base)")
 	logLevel := fs.String("log-level", "warn", "least `level` logged to stderr: debug, info, warn or error")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: qualbot mcp [--kb DIR]\n\n"+
