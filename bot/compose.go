@@ -110,7 +110,7 @@ func compose(res knowledge.Result) composed {
 	if ask.Category != nil {
 		switch ask.Kind {
 		case knowledge.AskIndividual, knowledge.AskLicences, knowledge.AskWhichCategory, knowledge.AskHow, knowledge.AskLookup:
-			return composeCategory(ask.Kind, ask.Category, res.Hits)
+			return composeCategory(ask.Kind, ask.Category, res.Hits, res.Decision == knowledge.Ambiguous)
 		}
 	}
 	if len(res.Hits) == 0 || res.Decision == knowledge.None || res.Decision == "" {
@@ -154,7 +154,7 @@ var answeringKinds = map[knowledge.AskKind][]knowledge.Kind{
 func composeHit(kind knowledge.AskKind, h knowledge.Hit, related []knowledge.Hit) composed {
 	switch h.Kind {
 	case knowledge.KindCategory:
-		return composeCategory(kind, h.Category, related)
+		return composeCategory(kind, h.Category, related, false)
 	case knowledge.KindLicence:
 		if kind == knowledge.AskLicenceCategories {
 			return composeLicenceCategories(h.Licence, related)
@@ -203,7 +203,7 @@ func composeFAQ(q *knowledge.FAQ, hits []knowledge.Hit) composed {
 
 // composeCategory answers about one category: whether an individual may
 // choose it, which category to choose, or what it needs.
-func composeCategory(kind knowledge.AskKind, c *knowledge.Category, related []knowledge.Hit) composed {
+func composeCategory(kind knowledge.AskKind, c *knowledge.Category, related []knowledge.Hit, ambiguous bool) composed {
 	individual := slices.Contains(c.Subjects, knowledge.Individual)
 	var head, after string
 	switch kind {
@@ -222,13 +222,17 @@ func composeCategory(kind knowledge.AskKind, c *knowledge.Category, related []kn
 		head = fmt.Sprintf(leadIndividualYes, c.Title())
 	case knowledge.AskWhichCategory:
 		head = fmt.Sprintf(leadChoose, c.Title(), individualMark(individual))
-		if s := sibling(c, related); s != nil {
-			after = fmt.Sprintf(leadSibling, s.Title())
-		}
 	case knowledge.AskHow:
 		head = fmt.Sprintf(leadHowAdd, c.Title(), individualMark(individual))
 	default:
 		head = fmt.Sprintf(leadCategory, c.Title(), individualMark(individual))
+	}
+	// A close second category is named, with its number, when the choice
+	// is the question or the search could not tell the two apart.
+	if kind == knowledge.AskWhichCategory || ambiguous {
+		if s, n := sibling(c, related); s != nil {
+			after = fmt.Sprintf(leadSibling, s.Title(), n)
+		}
 	}
 	var b lines
 	b.add(head + needsHead(c))
@@ -340,16 +344,16 @@ func individualMark(ok bool) string {
 
 // sibling returns the category to consider beside c: the best other
 // category among the hits that scores close to the top.
-func sibling(c *knowledge.Category, hits []knowledge.Hit) *knowledge.Category {
+func sibling(c *knowledge.Category, hits []knowledge.Hit) (*knowledge.Category, int) {
 	if len(hits) < 2 {
-		return nil
+		return nil, 0
 	}
-	for _, h := range hits {
+	for i, h := range hits {
 		if h.Kind == knowledge.KindCategory && h.Category != c && h.Score >= hits[0].Score*tuning.siblingRatio {
-			return h.Category
+			return h.Category, i + 1
 		}
 	}
-	return nil
+	return nil, 0
 }
 
 // individualSibling returns a category among the hits, in c's group, that

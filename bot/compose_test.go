@@ -81,7 +81,22 @@ func TestCompose(t *testing.T) {
 			res: knowledge.Result{Ask: knowledge.Ask{Kind: knowledge.AskWhichCategory}, Decision: knowledge.Confident,
 				Hits: []knowledge.Hit{hit(community, 2), hit(qa, 1.5)}},
 			kind: KindAnswer,
-			want: []string{"选【社交-社区/论坛】（个人不可选），需要：", "《非经营性互联网信息服务备案核准》", "业务更接近时也可看【社交-问答】。"},
+			want: []string{"选【社交-社区/论坛】（个人不可选），需要：", "《非经营性互联网信息服务备案核准》", "业务更接近【社交-问答】的，回复2看它的要求。"},
+		},
+		{
+			name: "what a category needs, when the search could not tell two apart: the other by number",
+			res: knowledge.Result{Ask: knowledge.Ask{Kind: knowledge.AskLicences, Category: community}, Decision: knowledge.Ambiguous,
+				Hits: []knowledge.Hit{hit(community, 2), hit(qa, 1.5)}},
+			kind: KindAnswer,
+			want: []string{"【社交-社区/论坛】（个人不可选），需要：", "业务更接近【社交-问答】的，回复2看它的要求。"},
+		},
+		{
+			name: "what a category needs, confidently: no other named",
+			res: knowledge.Result{Ask: knowledge.Ask{Kind: knowledge.AskLicences, Category: community}, Decision: knowledge.Confident,
+				Hits: []knowledge.Hit{hit(community, 2), hit(qa, 1.5)}},
+			kind: KindAnswer,
+			want: []string{"【社交-社区/论坛】（个人不可选），需要："},
+			not:  []string{"业务更接近"},
 		},
 		{
 			name:    "what a category needs: N选1 with exact names",

@@ -123,7 +123,7 @@ const (
 	leadCategory      = "【%s】%s"
 	leadChoose        = "选【%s】%s"
 	leadHowAdd        = "在后台“设置-基本设置-服务类目”添加【%s】%s"
-	leadSibling       = "业务更接近时也可看【%s】。"
+	leadSibling       = "业务更接近【%s】的，回复%d看它的要求。"
 	leadIndividualYes = "可以，个人主体能选【%s】"
 	leadIndividualNo  = "不能。【%s】只开放给%s，个人主体不能选。"
 	leadIndividualAlt = "个人可选的相近类目：【%s】。"
