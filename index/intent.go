@@ -182,7 +182,7 @@ func (s *served) namedCategory(p *prepared) (*knowledge.Category, string) {
 func (s *served) groupKeyIn(p *prepared) string {
 	best := ""
 	for k := range s.kb.GroupKeys() {
-		if len(k) > len(best) && strings.Contains(p.text, k) {
+		if len(k) > len(best) && strings.Contains(p.ruled, k) {
 			best = k
 		}
 	}
@@ -191,13 +191,13 @@ func (s *served) groupKeyIn(p *prepared) string {
 
 // wholeGroup reports whether p asks about group as a whole: it names
 // nothing narrower than the group ("医疗类的互联网医院" names a category of
-// it), and no synonym stands for a name.
+// it), itself or by a synonym (打车 stands for 网约车).
 func (s *served) wholeGroup(p *prepared, group string) bool {
-	if group == "" || len(p.synNames) > 0 {
+	if group == "" {
 		return false
 	}
 	full := normalize(group)
-	for _, n := range p.names {
+	for _, n := range slices.Concat(p.names, p.synNames) {
 		if !strings.Contains(full, n) {
 			return false
 		}

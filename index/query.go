@@ -26,6 +26,7 @@ type querier struct {
 	names    map[string]bool // name keys (see nameKey) of every document
 	prefixes map[string]bool // every proper prefix of a name key
 	intents  *knowledge.Intents
+	groups   map[string]string // what people call a first-level group → its name
 }
 
 type synonym struct {
@@ -34,7 +35,7 @@ type synonym struct {
 }
 
 func newQuerier(kb *knowledge.Base, analyzer analysis.Analyzer, names []string) *querier {
-	q := &querier{analyzer: analyzer, names: make(map[string]bool, len(names)), prefixes: make(map[string]bool), intents: kb.Intents}
+	q := &querier{analyzer: analyzer, names: make(map[string]bool, len(names)), prefixes: make(map[string]bool), intents: kb.Intents, groups: kb.GroupKeys()}
 	for _, n := range names {
 		k := nameKey(n)
 		if utf8.RuneCountInString(k) < 2 {
@@ -68,6 +69,7 @@ type prepared struct {
 	normalized  string
 	traditional bool
 	text        string                  // what is searched: the normalised question
+	ruled       string                  // what the intents rules read (see groupWords)
 	terms       []string                // the question's terms, boilerplate removed
 	expansion   []string                // terms of the synonyms of words in the question
 	names       []string                // keys of the names the question contains
@@ -96,8 +98,10 @@ func (q *querier) prepare(question string) prepared {
 	p.text = strings.ToLower(p.normalized)
 	p.terms = q.terms(p.text)
 	var means []string
+	var said []synonym
 	for _, s := range q.synonyms {
 		if strings.Contains(p.text, s.word) {
+			said = append(said, s)
 			means = append(means, s.means...)
 			// The synonym's words count as covered by a document that has
 			// what it means.
@@ -124,11 +128,49 @@ func (q *querier) prepare(question string) prepared {
 			p.synNames = append(p.synNames, k)
 		}
 	}
-	p.matches = q.intents.Match(p.text)
+	p.ruled = q.groupWords(p.text, said)
+	p.matches = q.intents.Match(p.ruled)
 	if c := q.intents.Content(p.text); c != "" && utf8.RuneCountInString(c) <= 2 {
 		p.short = c
 	}
 	return p
+}
+
+// groupWords returns text as the intents rules read it: when every synonym
+// the question says stands for one first-level group and nothing else
+// (开店 → 商家自营), each is replaced by what it stands for, so that the
+// question asks what the group's own name would ("开店要什么资质" is
+// "商家自营要什么资质"). Whether it names something narrower as well is for
+// understand to say (wholeGroup).
+func (q *querier) groupWords(text string, said []synonym) string {
+	group := ""
+	for _, s := range said {
+		if len(s.means) == 0 {
+			return text
+		}
+		for _, m := range s.means {
+			g := q.groups[m]
+			if g == "" || group != "" && g != group {
+				return text
+			}
+			group = g
+		}
+	}
+	if group == "" {
+		return text
+	}
+	// What a synonym stands for stays as it is (自营 is in 商家自营), and
+	// the longest word goes first where two start at the same place.
+	var ws []synonym
+	for _, s := range said {
+		ws = append(ws, s, synonym{word: s.means[0], means: s.means[:1]})
+	}
+	slices.SortStableFunc(ws, func(a, b synonym) int { return len(b.word) - len(a.word) })
+	var pairs []string
+	for _, s := range ws {
+		pairs = append(pairs, s.word, s.means[0])
+	}
+	return strings.NewReplacer(pairs...).Replace(text)
 }
 
 // contained returns the name keys that occur in key, each once.
