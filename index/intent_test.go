@@ -276,3 +276,33 @@ func TestSearch_Group(t *testing.T) {
 		}
 	}
 }
+
+// TestSearch_GroupSynonym checks that a synonym standing for a whole
+// first-level group alone asks what the group's name asks, on a knowledge
+// base built in memory: 交友 stands for 社交 there.
+func TestSearch_GroupSynonym(t *testing.T) {
+	t.Parallel()
+	ix := mustBuild(t, testBase())
+	for q, want := range map[string]string{
+		"社交要什么资质":    "社交",
+		"交友要什么资质":    "社交", // the synonym alone
+		"交友":         "社交",
+		"我想做交友":      "社交",
+		"交友直播要什么资质":  "", // names a category of the group
+		"陌生人交友要什么资质": "", // the synonym is inside a category's name
+		"交友要ICP证吗":   "", // names a licence
+		"交友带货要什么资质":  "", // another synonym stands for a category
+		"看病要什么资质":    "", // 医疗服务 is too small to be a group here
+	} {
+		res, err := ix.Search(context.Background(), q, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Ask.Group != want {
+			t.Errorf("Search(%q).Ask.Group = %q (%s), want %q", q, res.Ask.Group, res.Ask.Kind, want)
+		}
+		if want != "" && (res.Ask.Kind != knowledge.AskGroup || res.Decision != knowledge.Ambiguous || len(res.Hits) != 3) {
+			t.Errorf("Search(%q): %s, %s, %d hits; want group, ambiguous, the group's 3 categories", q, res.Ask.Kind, res.Decision, len(res.Hits))
+		}
+	}
+}

@@ -128,7 +128,7 @@ func (q *querier) prepare(question string) prepared {
 			p.synNames = append(p.synNames, k)
 		}
 	}
-	p.ruled = q.groupWords(p.text, said)
+	p.ruled = q.groupWords(p.text, said, p.names)
 	p.matches = q.intents.Match(p.ruled)
 	if c := q.intents.Content(p.text); c != "" && utf8.RuneCountInString(c) <= 2 {
 		p.short = c
@@ -138,11 +138,11 @@ func (q *querier) prepare(question string) prepared {
 
 // groupWords returns text as the intents rules read it: when every synonym
 // the question says stands for one first-level group and nothing else
-// (开店 → 商家自营), each is replaced by what it stands for, so that the
+// (开店 → 商家自营) and it names nothing narrower than the group (names,
+// its name keys), each is replaced by what it stands for, so that the
 // question asks what the group's own name would ("开店要什么资质" is
-// "商家自营要什么资质"). Whether it names something narrower as well is for
-// understand to say (wholeGroup).
-func (q *querier) groupWords(text string, said []synonym) string {
+// "商家自营要什么资质").
+func (q *querier) groupWords(text string, said []synonym, names []string) string {
 	group := ""
 	for _, s := range said {
 		if len(s.means) == 0 {
@@ -158,6 +158,11 @@ func (q *querier) groupWords(text string, said []synonym) string {
 	}
 	if group == "" {
 		return text
+	}
+	for _, n := range names {
+		if !strings.Contains(normalize(group), n) {
+			return text
+		}
 	}
 	// What a synonym stands for stays as it is (自营 is in 商家自营), and
 	// the longest word goes first where two start at the same place.
