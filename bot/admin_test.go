@@ -33,7 +33,7 @@ func TestAdmin(t *testing.T) {
 		want       string
 		wantReload bool
 	}{
-		{"owner reindex", bot.Message{Owner: true, Text: "/reindex"}, "索引已重建，用时0毫秒：类目3个、资质2个、主题0个、同义词0个。知识库版本0123456789ab。", true},
+		{"owner reindex", bot.Message{Owner: true, Text: "/reindex"}, "索引已重建，用时0毫秒：类目3个、资质2个、流程0个、同义词0个。知识库版本0123456789ab。", true},
 		{"remark-name admin", bot.Message{Identity: "管理员小王", SenderName: "随便", Text: " /REINDEX "}, "索引已重建", true},
 		{"stats", bot.Message{Owner: true, Text: "/stats"}, "运行时间：1天1小时30分钟\n已回答：0\n未回答：0\n知识库版本：0123456789ab", false},
 		{"nickname is not an identity", bot.Message{SenderName: "管理员小王", Text: "/reindex"}, "只有管理员在私聊中才能使用", false},

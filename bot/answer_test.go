@@ -251,3 +251,21 @@ func TestHandle_Unanswered(t *testing.T) {
 		}
 	})
 }
+
+// TestDecline_PromisesOnlyWhatIsLogged: the decline says the question was
+// noted for the curators only when an unanswered log keeps it.
+func TestDecline_PromisesOnlyWhatIsLogged(t *testing.T) {
+	for _, logged := range []bool{false, true} {
+		a := newAnswerer(t)
+		if logged {
+			a.Unanswered = &bot.UnansweredLog{Path: filepath.Join(t.TempDir(), "unanswered.jsonl")}
+		}
+		rep, _, err := a.Answer(context.Background(), "红烧肉要炖多久")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(rep.Text(), "记下来"); rep.Kind != bot.KindDecline || got != logged {
+			t.Errorf("logged=%v: %s reply %q; want a decline that says it was noted only when it is", logged, rep.Kind, rep.Text())
+		}
+	}
+}

@@ -24,20 +24,23 @@ const (
 		"2. EDI许可证是什么，哪些类目要用\n" +
 		"3. 我只有ICP备案，能做社交直播吗\n" +
 		"也可以问备案、审核驳回等流程。"
-	replyDecline = "抱歉，这个问题我还没有把握回答，已经记下来请资料维护同学补充。" +
-		"可以换个说法，带上类目或资质名称再问；发送“帮助”查看提问示例。"
-	replyOtherPlatform = "我只了解微信小程序的服务类目和资质。抖音、支付宝等其他平台的类目和资质要求不同，请以该平台的官方规则为准。"
-	replyInternal      = "抱歉，系统出了点问题，请稍后再试。"
-	replyThanks        = "不客气，有问题随时问我。"
-	replyRateLimited   = "消息太多了，请稍后再试。"
-	replyNotAdmin      = "抱歉，这个命令只有管理员在私聊中才能使用。"
-	replyReindexBusy   = "正在重建索引，请稍后再试。"
-	replyChoicesHead   = "找到几个相近的结果："
-	replyChoicesFoot   = "回复序号查看详情。"
-	replyBadChoice     = "请回复1到%d之间的序号。"
-	replyNoChoices     = "这个序号没有对应的列表（列表只保留几分钟），请重新提问。"
-	replyNoReindex     = "这里不能重建索引。"
-	replyUnansweredNo  = "暂无"
+	replyDecline = "抱歉，这个问题我还没有把握回答，已经记下来请资料维护同学补充。" + replyRephrase
+	// replyDeclineUnlogged declines where no unanswered log is kept: it
+	// promises nothing.
+	replyDeclineUnlogged = "抱歉，这个问题我还没有把握回答。" + replyRephrase
+	replyRephrase        = "可以换个说法，带上类目或资质名称再问；发送“帮助”查看提问示例。"
+	replyOtherPlatform   = "我只了解微信小程序的服务类目和资质。抖音、支付宝等其他平台的类目和资质要求不同，请以该平台的官方规则为准。"
+	replyInternal        = "抱歉，系统出了点问题，请稍后再试。"
+	replyThanks          = "不客气，有问题随时问我。"
+	replyRateLimited     = "消息太多了，请稍后再试。"
+	replyNotAdmin        = "抱歉，这个命令只有管理员在私聊中才能使用。"
+	replyReindexBusy     = "正在重建索引，请稍后再试。"
+	replyChoicesHead     = "找到几个相近的结果："
+	replyChoicesFoot     = "回复序号查看详情。"
+	replyBadChoice       = "请回复1到%d之间的序号。"
+	replyNoChoices       = "这个序号没有对应的列表（列表只保留几分钟），请重新提问。"
+	replyNoReindex       = "这里不能重建索引。"
+	replyUnansweredNo    = "暂无"
 )
 
 // Labels for the kinds of hit in a list of choices.
@@ -196,16 +199,16 @@ const (
 
 // Admin replies.
 const (
-	reindexOK   = "索引已重建，用时%s：类目%d个、资质%d个、主题%d个、同义词%d个。知识库版本%s。"
+	reindexOK   = "索引已重建，用时%s：类目%d个、资质%d个、流程%d个、同义词%d个。知识库版本%s。"
 	reindexFail = "重建失败，旧索引继续使用。请修正以下问题后再发 /reindex：\n%s"
 	reindexMore = "……另有%d个问题"
 	// A reload that would remove entries waits for the admin to confirm it.
 	reindexConfirm   = "新知识库会删除%d个条目，旧索引继续使用：\n%s\n确认删除请在10分钟内发送 /reindex 确认"
-	reindexChanged   = "与正在使用的知识库相比："
+	reindexChanged   = "变化："
 	reindexAdded     = "新增%d个：%s"
 	reindexRemoved   = "删除%d个：%s"
 	reindexModified  = "修改%d个：%s"
-	reindexUnchanged = "与正在使用的知识库相比没有变化。"
+	reindexUnchanged = "没有变化。"
 	reindexAndMore   = "等%d个"
 	statsText        = "运行时间：%s\n已回答：%d\n未回答：%d\n知识库版本：%s（加载于%s）\n常见的未回答问题：\n%s"
 	statsTopLine     = "%d. %s（%d次）"

@@ -226,7 +226,7 @@ func lintSources(b *Base) []Finding {
 		check("资质 "+l.Name, l.Pos, l.Sources)
 	}
 	for _, t := range b.Topics {
-		check("专题 "+t.ID, t.Pos, t.Sources)
+		check("流程 "+t.ID, t.Pos, t.Sources)
 	}
 	return out
 }

@@ -71,7 +71,7 @@ func check(args []string, stdout, stderr io.Writer, now time.Time) error {
 		fmt.Fprintf(stdout, "  %s：%d\n", c.Name, c.N)
 	}
 	fmt.Fprintf(stdout, "资质：%d\n", s.Licences)
-	fmt.Fprintf(stdout, "专题：%d\n", s.Topics)
+	fmt.Fprintf(stdout, "流程：%d\n", s.Topics)
 	fmt.Fprintf(stdout, "同义词：%d\n", s.Synonyms)
 	fmt.Fprintf(stdout, "词典词：%d\n", s.Words)
 	fmt.Fprintf(stdout, "意图规则：%d（%d 个词表）\n", s.Intents, s.Sets)
@@ -111,7 +111,7 @@ func check(args []string, stdout, stderr io.Writer, now time.Time) error {
 var kindName = map[knowledge.Kind]string{
 	knowledge.KindCategory: "类目",
 	knowledge.KindLicence:  "资质",
-	knowledge.KindTopic:    "专题",
+	knowledge.KindTopic:    "流程",
 }
 
 // unjoin returns the errors joined in err, or err alone.

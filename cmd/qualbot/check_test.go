@@ -30,13 +30,13 @@ func TestCheck(t *testing.T) {
   社交：3
   电商平台：2
 资质：9
-专题：2
+流程：2
 同义词：3
 词典词：3
 意图规则：N（N 个词表）
 
 对比：` + goodKB + `
-与正在使用的知识库相比没有变化。
+没有变化。
 
 警告：2 个条目的最新来源早于 2025-05-25（超过 18 个月），请核对后更新来源：
 ` + at + `categories/02-电商平台.yaml:16: 类目 电商平台/网上竞价平台/文物 最新来源 2024-01-05
@@ -139,7 +139,7 @@ func TestCheck_Run(t *testing.T) {
 	if err := run(context.Background(), []string{"check", "--kb", goodKB}, strings.NewReader(""), &stdout, &stderr); err != nil {
 		t.Fatalf("run check good = %v\nstderr:\n%s", err, &stderr)
 	}
-	for _, w := range []string{"类目：5（2 个一级类目）", "  社交：3", "资质：9", "专题：2", "同义词：3"} {
+	for _, w := range []string{"类目：5（2 个一级类目）", "  社交：3", "资质：9", "流程：2", "同义词：3"} {
 		if !strings.Contains(stdout.String(), w) {
 			t.Errorf("stdout lacks %q:\n%s", w, &stdout)
 		}
