@@ -465,6 +465,10 @@ func (l *loader) resolveIntents() {
 	}
 }
 
+// maxPatternPhrases bounds what one pattern expands to: each {set} in it
+// multiplies its phrases by the set's size.
+const maxPatternPhrases = 5000
+
 // expandPattern turns a pattern into its literals: "{platform}小程序" is one
 // literal per word of the set platform. Text is folded to lower case, like
 // the questions it is matched against.
@@ -494,6 +498,9 @@ func expandPattern(pat string, sets map[string][]capture) ([]phrase, error) {
 		words, ok := sets[name]
 		if !ok {
 			return nil, fmt.Errorf("unknown set {%s}", name)
+		}
+		if len(out)*len(words) > maxPatternPhrases {
+			return nil, fmt.Errorf("the pattern stands for more than %d phrases; split it into rules with fewer sets", maxPatternPhrases)
 		}
 		var next []phrase
 		for _, p := range out {

@@ -136,3 +136,21 @@ func TestIntents_Match(t *testing.T) {
 		}
 	}
 }
+
+// TestLoad_IntentsPatternBound: each {set} multiplies a pattern's phrases;
+// a pattern that stands for millions is an error at once, not a load that
+// never ends (found by FuzzLoad).
+func TestLoad_IntentsPatternBound(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{"intents.yaml": {Data: []byte(`intents:
+  sets:
+    d: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+  rules:
+    - kind: help
+      any: ["{d}{d}{d}{d}{d}{d}{d}{d}"]
+`)}}
+	_, err := knowledge.Load(fsys)
+	if err == nil || !strings.Contains(err.Error(), "intents.yaml:5: ") || !strings.Contains(err.Error(), "more than") {
+		t.Fatalf("Load = %v, want intents.yaml:5: the pattern stands for more than … phrases", err)
+	}
+}
