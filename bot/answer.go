@@ -116,7 +116,7 @@ func (a *Answerer) Answer(ctx context.Context, question string) (Reply, knowledg
 		return a.finish(Reply{Kind: KindThanks, Ask: res.Ask.Kind}, replyThanks, res.Traditional), res, nil
 	}
 	c := compose(res)
-	if c.lead == replyDecline && a.Unanswered == nil {
+	if c.kind == KindDecline && c.declined && a.Unanswered == nil {
 		c.lead = replyDeclineUnlogged // nobody will read it: promise nothing
 	}
 	rep := a.finish(Reply{Kind: c.kind, Ask: res.Ask.Kind, Choices: c.related, Declined: c.declined}, c.lead, res.Traditional)
