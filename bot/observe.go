@@ -202,7 +202,8 @@ func noteError(ctx context.Context, err error) bool {
 	return true
 }
 
-// countingReplier counts the reply parts sent through it.
+// countingReplier counts the reply parts sent through it: for the event
+// log, and for the rate limit, which spends one token per message sent.
 type countingReplier struct {
 	r  Replier
 	mu sync.Mutex
@@ -212,9 +213,7 @@ type countingReplier struct {
 func (c *countingReplier) Reply(ctx context.Context, text string) error {
 	err := c.r.Reply(ctx, text)
 	if err == nil {
-		c.mu.Lock()
-		c.n++
-		c.mu.Unlock()
+		c.add(1)
 	}
 	return err
 }
@@ -223,11 +222,15 @@ func (c *countingReplier) Reply(ctx context.Context, text string) error {
 func (c *countingReplier) ReplyParts(ctx context.Context, parts []string) error {
 	err := Send(ctx, c.r, parts)
 	if err == nil {
-		c.mu.Lock()
-		c.n += len(parts)
-		c.mu.Unlock()
+		c.add(len(parts))
 	}
 	return err
+}
+
+func (c *countingReplier) add(n int) {
+	c.mu.Lock()
+	c.n += n
+	c.mu.Unlock()
 }
 
 func (c *countingReplier) count() int {

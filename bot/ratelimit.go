@@ -89,7 +89,7 @@ func (rl *RateLimit) Middleware(next HandlerFunc) HandlerFunc {
 		}
 		pass, notice := rl.admit(m)
 		if pass {
-			pc := &partCounter{r: r}
+			pc := &countingReplier{r: r}
 			err := next(ctx, pc, m)
 			// The admission took one token; the other parts take theirs now.
 			rl.spend(m.Time, pc.count()-1)
@@ -133,42 +133,6 @@ func (rl *RateLimit) at(mt time.Time) time.Time {
 		return rl.latest
 	}
 	return t
-}
-
-// partCounter counts the messages a reply sends.
-type partCounter struct {
-	r  Replier
-	mu sync.Mutex
-	n  int
-}
-
-func (c *partCounter) Reply(ctx context.Context, text string) error {
-	err := c.r.Reply(ctx, text)
-	if err == nil {
-		c.add(1)
-	}
-	return err
-}
-
-// ReplyParts keeps a transport's PartsReplier visible through the counter.
-func (c *partCounter) ReplyParts(ctx context.Context, parts []string) error {
-	err := Send(ctx, c.r, parts)
-	if err == nil {
-		c.add(len(parts))
-	}
-	return err
-}
-
-func (c *partCounter) add(n int) {
-	c.mu.Lock()
-	c.n += n
-	c.mu.Unlock()
-}
-
-func (c *partCounter) count() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.n
 }
 
 // admit takes one token from every bucket m passes through, or none. It
