@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"runtime"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -165,20 +167,31 @@ var benchModes = []struct {
 }{{"gse", modeSegment}, {"bigram", modeBigram}}
 
 // BenchmarkBuild indexes the shipped knowledge base. The gse build includes
-// its segmenter (the dictionary text is parsed once per process).
+// its segmenter (the dictionary text is parsed once per process); snapshot
+// is what serving the shipped knowledge base costs instead: opening the
+// embedded snapshot (see snapshot.go).
 func BenchmarkBuild(b *testing.B) {
 	kb := shippedBase(b)
 	for _, mode := range benchModes {
 		b.Run(mode.name, func(b *testing.B) {
 			for b.Loop() {
-				ix, err := build(kb, mode.mode, DefaultParams())
+				s, err := newBuilt(context.Background(), kb, mode.mode, DefaultParams())
 				if err != nil {
 					b.Fatal(err)
 				}
-				ix.Close()
+				s.close()
 			}
 		})
 	}
+	b.Run("snapshot", func(b *testing.B) {
+		for b.Loop() {
+			s := openSnapshot(kb, DefaultParams())
+			if s == nil {
+				b.Fatal("the snapshot does not open")
+			}
+			s.close()
+		}
+	})
 	b.Run("plain-cjk", func(b *testing.B) {
 		for b.Loop() {
 			p, err := buildPlainCJK(kb)
@@ -190,23 +203,78 @@ func BenchmarkBuild(b *testing.B) {
 	})
 }
 
-// BenchmarkReload swaps in a freshly built index and closes the old one.
+// BenchmarkReload swaps in a freshly built index and closes the old one: a
+// reindex after an edit, the index alternating between two knowledge bases
+// that differ in one sentence (load excluded; see TestStartupProbe for
+// load and reload together). snapshot reloads the shipped knowledge base,
+// which opens the snapshot again.
 func BenchmarkReload(b *testing.B) {
-	kb := shippedBase(b)
+	kbs := []*knowledge.Base{editedBase(b, "潜水爱好者"), editedBase(b, "登山爱好者")}
 	for _, mode := range benchModes {
 		b.Run(mode.name, func(b *testing.B) {
-			ix, err := build(kb, mode.mode, DefaultParams())
+			ix, err := build(kbs[1], mode.mode, DefaultParams())
 			if err != nil {
 				b.Fatal(err)
 			}
 			defer ix.Close()
+			i := 0
 			for b.Loop() {
-				if err := ix.Reload(kb); err != nil {
+				if err := ix.Reload(kbs[i%2]); err != nil {
 					b.Fatal(err)
 				}
+				i++
 			}
 		})
 	}
+	b.Run("snapshot", func(b *testing.B) {
+		kb := shippedBase(b)
+		ix, err := Build(kb)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer ix.Close()
+		for b.Loop() {
+			if err := ix.Reload(kb); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// editedBase is the shipped knowledge base with one sentence of a category
+// description changed to mention who: a knowledge base the snapshot is not
+// of, as after a curator's edit.
+func editedBase(tb testing.TB, who string) *knowledge.Base {
+	tb.Helper()
+	kb, err := knowledge.Load(editedFS(tb, who))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return kb
+}
+
+// editedFS is the files of editedBase.
+func editedFS(tb testing.TB, who string) fstest.MapFS {
+	tb.Helper()
+	src := knowledge.Shipped()
+	fsys := fstest.MapFS{}
+	err := fs.WalkDir(src, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(src, name)
+		fsys[name] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	const file, was = "categories/01-社交.yaml", "让互不相识的用户结识"
+	if !strings.Contains(string(fsys[file].Data), was) {
+		tb.Fatalf("%s no longer has %q; pick another sentence", file, was)
+	}
+	fsys[file].Data = []byte(strings.Replace(string(fsys[file].Data), was, "让互不相识的"+who+"结识", 1))
+	return fsys
 }
 
 // startupEnv makes the test binary a start-up probe (see TestStartupProbe).
@@ -280,7 +348,14 @@ func TestStartupProbe(t *testing.T) {
 		if mode == "bigram" {
 			m = modeBigram
 		}
-		ix, err = build(kb, m, DefaultParams())
+		par := DefaultParams()
+		// QUALBOT_INDEX_STARTUP_BATCHES=b/c builds in b batches, c at once.
+		if bc := os.Getenv(startupEnv + "_BATCHES"); bc != "" {
+			if _, err := fmt.Sscanf(bc, "%d/%d", &par.BuildBatches, &par.BuildConcurrent); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ix, err = build(kb, m, par)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -300,16 +375,23 @@ func TestStartupProbe(t *testing.T) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	fmt.Printf("startup %.1f ms %.1f MiB-rss %.1f MiB-heap\n", float64(elapsed.Microseconds())/1000, peakRSS(), float64(ms.HeapAlloc)/(1<<20))
-	// With QUALBOT_INDEX_RELOADS=n, n reloads (load the knowledge base,
-	// build, swap) follow, each with a question, and what the process keeps.
+	// With QUALBOT_INDEX_STARTUP_RELOADS=n, n reloads (load the knowledge
+	// base, build, swap) follow, each with a question, and what the process
+	// keeps. Each reload is of an edit (see editedFS), so that it builds;
+	// with QUALBOT_INDEX_STARTUP_EDITS=0 it reloads the shipped knowledge
+	// base, which opens the snapshot again.
 	n, _ := strconv.Atoi(os.Getenv(startupEnv + "_RELOADS"))
 	if n == 0 || ix == nil {
 		return
 	}
+	edits := []fs.FS{editedFS(t, "潜水爱好者"), editedFS(t, "登山爱好者")}
+	if os.Getenv(startupEnv+"_EDITS") == "0" {
+		edits = []fs.FS{knowledge.Shipped()}
+	}
 	var reload time.Duration
-	for range n {
+	for i := range n {
 		start := time.Now()
-		kb, err := knowledge.Load(knowledge.Shipped())
+		kb, err := knowledge.Load(edits[i%len(edits)])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -325,7 +407,7 @@ func TestStartupProbe(t *testing.T) {
 	runtime.GC()
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
-	fmt.Printf("reloads %d %.1f ms/reload %.1f MiB-rss %.1f MiB-peak-rss %.1f MiB-heap\n", n, float64(reload.Microseconds())/1000/float64(n), procStatus("VmRSS:"), peakRSS(), float64(ms.HeapAlloc)/(1<<20))
+	fmt.Printf("reloads %d %.1f ms/reload %.1f MiB-rss (%.1f file) %.1f MiB-peak-rss %.1f MiB-heap\n", n, float64(reload.Microseconds())/1000/float64(n), procStatus("VmRSS:"), procStatus("RssFile:"), peakRSS(), float64(ms.HeapAlloc)/(1<<20))
 	runtime.KeepAlive(ix) // the index serves on: what it keeps is counted
 }
 

@@ -30,6 +30,7 @@ func TestReload_WhileSearching(t *testing.T) {
 		t.Fatal(err)
 	}
 	other.Topics = other.Topics[:len(other.Topics)-1]
+	other.Version += "-minus-a-topic" // the version names the content
 	ix, err := index.Build(kb)
 	if err != nil {
 		t.Fatal(err)

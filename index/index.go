@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/qualbot/qualbot/knowledge"
 )
@@ -50,6 +53,11 @@ type served struct {
 	vocab  *vocab
 	q      *querier
 	par    Params
+	// tmp is the directory of an opened snapshot where it could not be
+	// removed while open (see openSnapshotIndex).
+	tmp string
+	// prebuilt says the index was opened from the snapshot.
+	prebuilt bool
 }
 
 // Build indexes every category, licence and topic of kb in memory. The index
@@ -86,10 +94,18 @@ func (ix *Index) ReloadContext(ctx context.Context, kb *knowledge.Base) error {
 	ix.reload.Lock()
 	defer ix.reload.Unlock()
 	ix.mu.RLock()
-	closed := ix.cur == nil
+	cur := ix.cur
 	ix.mu.RUnlock()
-	if closed {
+	if cur == nil {
 		return ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("index: reload: %w", err)
+	}
+	// The same files give the same index: a reindex with nothing changed
+	// keeps the one it has (knowledge.Base.Version).
+	if kb != nil && kb.Version != "" && kb.Version == cur.kb.Version {
+		return nil
 	}
 	next, err := newServed(ctx, kb, ix.mode, ix.par)
 	if err != nil {
@@ -153,6 +169,9 @@ func (s *served) close() error {
 	if s.segID != "" {
 		unregisterSegmenter(s.segID)
 	}
+	if s.tmp != "" {
+		os.RemoveAll(s.tmp)
+	}
 	return err
 }
 
@@ -160,7 +179,17 @@ func newServed(ctx context.Context, kb *knowledge.Base, mode analysisMode, par P
 	if kb == nil {
 		return nil, errors.New("index: build: nil knowledge base")
 	}
-	s := &served{kb: kb, hits: make(map[string]knowledge.Hit), owners: make(map[string][]string), par: par}
+	if mode == modeSegment {
+		if s := openSnapshot(kb, par); s != nil {
+			return s, nil
+		}
+	}
+	return newBuilt(ctx, kb, mode, par)
+}
+
+// newBuilt builds the index of kb.
+func newBuilt(ctx context.Context, kb *knowledge.Base, mode analysisMode, par Params) (_ *served, err error) {
+	s := &served{kb: kb, par: par}
 	if mode == modeSegment {
 		s.segID = registerSegmenter(newSegmenter(domainTerms(kb)))
 		defer func() {
@@ -182,59 +211,15 @@ func newServed(ctx context.Context, kb *knowledge.Base, mode analysisMode, par P
 	if err != nil {
 		return nil, fmt.Errorf("index: build: %w", err)
 	}
-	b := bi.NewBatch()
-	var names []string
-	var docs []string
-	var fields []map[string]interface{}
-	add := func(id string, h knowledge.Hit, d document) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		s.hits[id] = h
-		names = append(names, d.exact...)
-		for _, n := range d.exact {
-			if k := nameKey(n); k != "" && !slices.Contains(s.owners[k], id) {
-				s.owners[k] = append(s.owners[k], id)
-			}
-		}
-		f := d.fields()
-		docs, fields = append(docs, id), append(fields, f)
-		return b.Index(id, f)
-	}
-	for _, c := range kb.Categories {
-		if err = add("c/"+c.ID(), knowledge.Hit{Kind: knowledge.KindCategory, Category: c}, categoryDoc(c)); err != nil {
-			break
-		}
-	}
-	for _, l := range kb.Licences {
-		if err != nil {
-			break
-		}
-		err = add("l/"+l.ID(), knowledge.Hit{Kind: knowledge.KindLicence, Licence: l}, licenceDoc(l))
-	}
-	for _, t := range kb.Topics {
-		if err != nil {
-			break
-		}
-		err = add("t/"+t.ID, knowledge.Hit{Kind: knowledge.KindTopic, Topic: t}, topicDoc(t))
-	}
-	for _, q := range kb.FAQs {
-		if err != nil {
-			break
-		}
-		err = add("f/"+q.ID, knowledge.Hit{Kind: knowledge.KindFAQ, FAQ: q}, faqDoc(q))
-	}
-	if err == nil {
-		err = bi.Batch(b)
-	}
-	if err != nil {
+	es := entries(kb)
+	if err = indexEntries(ctx, bi, es, par.BuildBatches, par.BuildConcurrent); err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("index: build: %w", err)
 	}
 	// The vocabulary, from the terms bleve's analysis produced.
-	for i, id := range docs {
-		f := fields[i]
-		s.vocab.add(id, rec.terms(f[fieldTitle].(string)), rec.terms(f[fieldNames].(string)), rec.terms(f[fieldBody].(string)))
+	for _, e := range es {
+		f := e.fields
+		s.vocab.add(e.id, rec.terms(f[fieldTitle].(string)), rec.terms(f[fieldNames].(string)), rec.terms(f[fieldBody].(string)))
 	}
 	qa := m.AnalyzerNamed(analyzerQuery)
 	if qa == nil {
@@ -242,8 +227,89 @@ func newServed(ctx context.Context, kb *knowledge.Base, mode analysisMode, par P
 		return nil, errors.New("index: build: no query analyzer")
 	}
 	s.bi = bi
-	s.q = newQuerier(kb, qa, names)
+	s.serve(es, qa)
 	return s, nil
+}
+
+// entry is one document of the index: what it points at and its fields.
+type entry struct {
+	id     string
+	hit    knowledge.Hit
+	exact  []string // its names, whole
+	fields map[string]interface{}
+}
+
+// entries are the documents of kb, in the order they are indexed.
+func entries(kb *knowledge.Base) []entry {
+	var es []entry
+	add := func(id string, h knowledge.Hit, d document) {
+		es = append(es, entry{id: id, hit: h, exact: d.exact, fields: d.fields()})
+	}
+	for _, c := range kb.Categories {
+		add("c/"+c.ID(), knowledge.Hit{Kind: knowledge.KindCategory, Category: c}, categoryDoc(c))
+	}
+	for _, l := range kb.Licences {
+		add("l/"+l.ID(), knowledge.Hit{Kind: knowledge.KindLicence, Licence: l}, licenceDoc(l))
+	}
+	for _, t := range kb.Topics {
+		add("t/"+t.ID, knowledge.Hit{Kind: knowledge.KindTopic, Topic: t}, topicDoc(t))
+	}
+	for _, q := range kb.FAQs {
+		add("f/"+q.ID, knowledge.Hit{Kind: knowledge.KindFAQ, FAQ: q}, faqDoc(q))
+	}
+	return es
+}
+
+// indexEntries indexes es into bi in batches batches, conc of them at a
+// time (see Params.BuildBatches).
+func indexEntries(ctx context.Context, bi bleve.Index, es []entry, batches, conc int) error {
+	batches = max(1, min(batches, len(es)))
+	if conc <= 0 {
+		conc = runtime.GOMAXPROCS(0)
+	}
+	errs := make([]error, batches)
+	sem := make(chan struct{}, conc)
+	var wg sync.WaitGroup
+	for p := range batches {
+		part := es[p*len(es)/batches : (p+1)*len(es)/batches]
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			b := bi.NewBatch()
+			for _, e := range part {
+				if err := ctx.Err(); err != nil {
+					errs[p] = err
+					return
+				}
+				if err := b.Index(e.id, e.fields); err != nil {
+					errs[p] = err
+					return
+				}
+			}
+			errs[p] = bi.Batch(b)
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// serve fills in what a search needs besides the bleve index: what each
+// document points at, who owns each name, and the querier with the query
+// analyzer qa.
+func (s *served) serve(es []entry, qa analysis.Analyzer) {
+	s.hits = make(map[string]knowledge.Hit, len(es))
+	s.owners = make(map[string][]string)
+	var names []string
+	for _, e := range es {
+		s.hits[e.id] = e.hit
+		names = append(names, e.exact...)
+		for _, n := range e.exact {
+			if k := nameKey(n); k != "" && !slices.Contains(s.owners[k], e.id) {
+				s.owners[k] = append(s.owners[k], e.id)
+			}
+		}
+	}
+	s.q = newQuerier(s.kb, qa, names)
 }
 
 // document is what one category, licence or topic contributes to each field.

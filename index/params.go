@@ -64,6 +64,15 @@ type Params struct {
 	// MixedChoices is how many of the first hits may add a kind the close
 	// hits lack to a list of choices.
 	MixedChoices int
+
+	// BuildBatches is how many batches a build indexes the documents in,
+	// and BuildConcurrent how many of them at once (0: one a core). A batch
+	// is analysed whole before bleve turns it into a segment, so smaller
+	// batches keep less in memory (a build's peak), and two at once keep
+	// both cores busy while one is turned into a segment. Scores do not
+	// depend on how the documents are split. Measured with TestStartupProbe
+	// (docs/benchmarks.md).
+	BuildBatches, BuildConcurrent int
 }
 
 // DefaultParams returns the tuned parameters that Build uses.
@@ -93,5 +102,7 @@ func DefaultParams() Params {
 		DiverseShare:       0.1,
 		CloseRatio:         0.5,
 		MixedChoices:       3,
+		BuildBatches:       4,
+		BuildConcurrent:    0,
 	}
 }

@@ -176,7 +176,10 @@ type Base struct {
 	Words []string
 	// Intents are the phrase rules that say what a question asks.
 	Intents *Intents
-	// Version identifies the content: a hash of every file read.
+	// Version identifies the content: a hash of every file read. Loads of
+	// the same files have the same Version, and the index serves a Base of
+	// the Version it already has, or the one it was built ahead of time for,
+	// as that content; so a Base is never changed after Load.
 	Version string
 
 	idx *lookup // built by Load; see lookup.go
