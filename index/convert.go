@@ -30,11 +30,15 @@ const convMaxRunes = 10
 type convTable struct {
 	keys, vals []string
 	first      map[rune]dictSpan // the keys that start with each character
+	// The characters of the Basic Multilingual Plane that start a key, a
+	// bit each (8 KiB): most characters of a text start none, and are
+	// passed over without a map lookup.
+	starts *[0x10000 / 64]uint64
 }
 
 func parseConvTable(text string) *convTable {
 	n := strings.Count(text, "\n")
-	t := &convTable{keys: make([]string, 0, n), vals: make([]string, 0, n), first: make(map[rune]dictSpan, n)}
+	t := &convTable{keys: make([]string, 0, n), vals: make([]string, 0, n), first: make(map[rune]dictSpan, n), starts: new([0x10000 / 64]uint64)}
 	for line := range strings.Lines(text) {
 		k, v, ok := strings.Cut(strings.TrimSuffix(line, "\n"), "\t")
 		if !ok || k == "" {
@@ -44,6 +48,9 @@ func parseConvTable(text string) *convTable {
 			panic("index: conversion table not sorted; run go generate ./index")
 		}
 		r, _ := utf8.DecodeRuneInString(k)
+		if r < 0x10000 {
+			t.starts[r/64] |= 1 << (r % 64)
+		}
 		s, seen := t.first[r]
 		if !seen {
 			s.lo = len(t.keys)
@@ -58,49 +65,85 @@ func parseConvTable(text string) *convTable {
 
 // convert returns s with the table applied; s itself when nothing changes,
 // which is the common case and allocates nothing.
-func (t *convTable) convert(s string) string {
+func (t *convTable) convert(s string) string { return t.apply(s, false) }
+
+// apply returns s with the table applied and, with lower, then in lower
+// case as strings.ToLower has it, in the same pass: lower case goes
+// character by character, so it can be applied to each value the table
+// puts in and to each character it leaves. s itself when nothing changes,
+// without an allocation.
+func (t *convTable) apply(s string, lower bool) string {
 	var b strings.Builder
+	changed := false
 	done := 0 // s[:done] is in b
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		span, ok := t.first[r]
-		if !ok {
-			i += size
-			continue
+	// change replaces s[i:end] with v.
+	change := func(i, end int, v string) {
+		if !changed {
+			b.Grow(len(s) + 8)
+			changed = true
 		}
-		best, end := -1, 0
-		if t.keys[span.lo] == s[i:i+size] {
-			best, end = span.lo, i+size
-		}
-		for j, n := i+size, 1; j < len(s) && n < convMaxRunes; n++ {
-			_, sz := utf8.DecodeRuneInString(s[j:])
-			j += sz
-			if span = narrowSorted(t.keys, span, s[i:j]); span.empty() {
-				break
-			}
-			if t.keys[span.lo] == s[i:j] {
-				best, end = span.lo, j
-			}
-		}
-		if best < 0 {
-			i += size
-			continue
-		}
-		if t.vals[best] != s[i:end] {
-			if done == 0 {
-				b.Grow(len(s) + 8)
-			}
-			b.WriteString(s[done:i])
-			b.WriteString(t.vals[best])
-			done = end
-		}
-		i = end
+		b.WriteString(s[done:i])
+		b.WriteString(v)
+		done = end
 	}
-	if done == 0 {
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if best, end := t.match(s, i, r, size); best >= 0 {
+			v := t.vals[best]
+			if lower {
+				v = strings.ToLower(v)
+			}
+			if v != s[i:end] {
+				change(i, end, v)
+			}
+			i = end
+			continue
+		}
+		if lower {
+			if r == utf8.RuneError && size == 1 {
+				change(i, i+1, "\uFFFD") // as strings.ToLower has it
+			} else if l := lowerRune(r); l != r {
+				change(i, i+size, string(l))
+			}
+		}
+		i += size
+	}
+	if !changed {
 		return s
 	}
 	b.WriteString(s[done:])
 	return b.String()
+}
+
+// match returns the longest key that starts at byte i of s, whose first
+// character is r of size bytes, and the end of its match; best is -1 when
+// no key starts there.
+func (t *convTable) match(s string, i int, r rune, size int) (best, end int) {
+	if r < 0x10000 && t.starts[r/64]&(1<<(r%64)) == 0 {
+		return -1, 0
+	}
+	span, ok := t.first[r]
+	if !ok {
+		return -1, 0
+	}
+	best = -1
+	if t.keys[span.lo] == s[i:i+size] {
+		best, end = span.lo, i+size
+	}
+	for j, n := i+size, 1; j < len(s) && n < convMaxRunes; n++ {
+		_, sz := utf8.DecodeRuneInString(s[j:])
+		j += sz
+		if span = narrowSorted(t.keys, span, s[i:j]); span.empty() {
+			break
+		}
+		if t.keys[span.lo] == s[i:j] {
+			best, end = span.lo, j
+		}
+	}
+	return best, end
 }
 
 var (

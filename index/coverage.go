@@ -32,9 +32,10 @@ func newVocab() *vocab {
 func (v *vocab) intern(term []byte) int32 {
 	tid, ok := v.ids[string(term)]
 	if !ok {
+		s := string(term) // one copy for the map and the list
 		tid = int32(len(v.df))
-		v.ids[string(term)] = tid
-		v.terms = append(v.terms, string(term))
+		v.ids[s] = tid
+		v.terms = append(v.terms, s)
 		v.df = append(v.df, 0)
 	}
 	return tid

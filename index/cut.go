@@ -18,13 +18,48 @@ func newCutter(d *wordDict) *cutter {
 }
 
 // scratch is the cut's working memory, reused: documents are cut on
-// bleve's analysis goroutines, a text at a time.
+// bleve's analysis goroutines, a text at a time. After a cut it also holds
+// the text's word graph, which the tokenizer reads for the words inside
+// each word.
 type scratch struct {
 	off, next []int
 	best      []float64
+	// The word graph: the ends (rune indexes) of the dictionary words that
+	// start at rune k are ends[from[k]:from[k-1]] (ends[from[0]:] for the
+	// first rune), in increasing order. Only the words the cut may choose
+	// are there: frequency above 0, no end inside a run of ASCII letters
+	// and digits.
+	ends []int32
+	from []int
+	// The tokenizer's: the cut and the words it keeps.
+	spans []span
+	kept  []keptWord
+	logs  logCache
+}
+
+// logCache remembers the logarithms of the last frequencies seen, a slot
+// each by a hash of the frequency: a dictionary has few distinct
+// frequencies, the common words' most of all, and math.Log was a fifth of
+// the cut.
+type logCache [512]struct{ freq, log float64 }
+
+func (c *logCache) log(freq float64) float64 {
+	e := &c[(math.Float64bits(freq)*0x9E3779B97F4A7C15)>>(64-9)]
+	if e.freq != freq {
+		e.freq, e.log = freq, math.Log(freq)
+	}
+	return e.log
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// edges returns the ends of the words the last cut found at rune k.
+func (sc *scratch) edges(k int) []int32 {
+	if k == 0 {
+		return sc.ends[sc.from[0]:]
+	}
+	return sc.ends[sc.from[k]:sc.from[k-1]]
+}
 
 // grow returns s resized to n, reusing its array when it is large enough.
 func grow[T any](s []T, n int) []T {
@@ -43,6 +78,12 @@ type span struct{ start, end int }
 func (c *cutter) cut(text string, out []span) []span {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
+	return c.cutWith(sc, text, out)
+}
+
+// cutWith is cut with sc as its working memory; sc keeps the offsets of the
+// runes of text (off) and its word graph (see scratch) for the caller.
+func (c *cutter) cutWith(sc *scratch, text string, out []span) []span {
 	// off[k] is the byte offset of rune k; off[n] is len(text).
 	off := sc.off[:0]
 	for i := range text {
@@ -56,30 +97,38 @@ func (c *cutter) cut(text string, out []span) []span {
 	// log probability of text from rune k on, next[k] the end of its first word.
 	best := grow(sc.best, n+1)
 	next := grow(sc.next, n+1)
-	sc.best, sc.next = best, next
+	from := grow(sc.from, n+1)
+	ends := sc.ends[:0]
 	best[n], next[n] = 0, 0
 	for k := n - 1; k >= 0; k-- {
+		from[k] = len(ends)
 		found := false
-		words := c.dict.all()
-		for i := k; i < n; i++ {
-			var freq float64
-			if words, freq = c.dict.narrow(words, text[off[k]:off[i+1]]); words.empty() {
-				break
-			}
-			if freq <= 0 || splitsASCII(text, off[k]) || splitsASCII(text, off[i+1]) {
-				continue
-			}
-			f := math.Log(freq) - c.logT + best[i+1]
-			// gse keeps the later end on a tie.
-			if !found || f > best[k] || (f == best[k] && i+1 > next[k]) {
-				best[k], next[k] = f, i+1
-				found = true
+		// No word starts inside a run of ASCII letters and digits.
+		if !splitsASCII(text, off[k]) {
+			// The words that start with runes k to i, i from k on.
+			start := off[k]
+			words, freq := c.dict.firstRune(text[start:off[k+1]])
+			for i := k; !words.empty(); {
+				if freq > 0 && !splitsASCII(text, off[i+1]) {
+					ends = append(ends, int32(i+1))
+					f := sc.logs.log(freq) - c.logT + best[i+1]
+					// gse keeps the later end on a tie.
+					if !found || f > best[k] || (f == best[k] && i+1 > next[k]) {
+						best[k], next[k] = f, i+1
+						found = true
+					}
+				}
+				if i++; i == n {
+					break
+				}
+				words, freq = c.dict.narrowPast(words, text[start:off[i+1]], off[i]-start)
 			}
 		}
 		if !found {
 			best[k], next[k] = -c.logT+best[k+1], k+1
 		}
 	}
+	sc.best, sc.next, sc.from, sc.ends = best, next, from, ends
 
 	for x := 0; x < n; {
 		y := next[x]

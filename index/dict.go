@@ -36,7 +36,7 @@ type wordDict struct {
 	// are words[id-len(base.words)].
 	base  *wordDict
 	order []int32
-	first map[rune]dictSpan // the words that start with each character
+	first map[rune]firstWords // the words that start with each character
 }
 
 // baseDict parses zhDict once per process; every knowledge base's
@@ -105,18 +105,37 @@ func newWordDict(domain []string) *wordDict {
 	for ; i < nb; i++ {
 		d.order = append(d.order, int32(i))
 	}
-	d.first = make(map[rune]dictSpan, nb/4)
+	// The words that start with a character are a run of the order.
+	d.first = make(map[rune]firstWords, nb/4)
+	var (
+		cur rune
+		run firstWords
+	)
 	for i := range d.order {
-		w, _ := d.at(i)
-		r, _ := utf8.DecodeRuneInString(w)
-		s, ok := d.first[r]
-		if !ok {
-			s.lo = i
+		w, f := d.at(i)
+		r, size := utf8.DecodeRuneInString(w)
+		if i == 0 || r != cur {
+			if i > 0 {
+				d.first[cur] = run
+			}
+			cur, run = r, firstWords{lo: int32(i)}
 		}
-		s.hi = i + 1
-		d.first[r] = s
+		run.hi = int32(i + 1)
+		if size == len(w) && (r != utf8.RuneError || size > 1) {
+			run.freq = f
+		}
+	}
+	if len(d.order) > 0 {
+		d.first[cur] = run
 	}
 	return d
+}
+
+// firstWords are the words that start with a character, and the frequency
+// of the character itself as a word (0 when it is none).
+type firstWords struct {
+	lo, hi int32
+	freq   float64
 }
 
 // at returns the i-th word in order and its frequency.
@@ -130,6 +149,18 @@ func (d *wordDict) at(i int) (string, float64) {
 	}
 	id -= len(d.base.words)
 	return d.words[id], d.freq[id]
+}
+
+// word returns the i-th word in order.
+func (d *wordDict) word(i int) string {
+	if d.order == nil {
+		return d.words[i]
+	}
+	id := int(d.order[i])
+	if nb := len(d.base.words); id < nb {
+		return d.base.words[id]
+	}
+	return d.words[id-len(d.base.words)]
 }
 
 func (d *wordDict) len() int {
@@ -149,28 +180,92 @@ func (d *wordDict) all() dictSpan { return dictSpan{0, d.len()} }
 // prefix only begins longer words. An empty span means no word starts with
 // prefix, nor with any longer text that starts with it.
 func (d *wordDict) narrow(s dictSpan, prefix string) (_ dictSpan, freq float64) {
-	if s.lo == 0 && s.hi == d.len() && d.first != nil {
+	if s == d.all() && d.first != nil {
 		// The first character, the widest step, from the index.
-		r, size := utf8.DecodeRuneInString(prefix)
-		s = d.first[r]
-		if size == len(prefix) || s.empty() {
-			if !s.empty() {
-				if w, f := d.at(s.lo); w == prefix {
-					freq = f
-				}
-			}
+		_, size := utf8.DecodeRuneInString(prefix)
+		if s, freq = d.firstRune(prefix[:size]); size == len(prefix) || s.empty() {
 			return s, freq
 		}
+		return d.narrowPast(s, prefix, size)
 	}
-	lo := s.lo + sort.Search(s.hi-s.lo, func(i int) bool { w, _ := d.at(s.lo + i); return w >= prefix })
-	hi := lo + sort.Search(s.hi-lo, func(i int) bool { w, _ := d.at(lo + i); return !strings.HasPrefix(w, prefix) })
-	s = dictSpan{lo, hi}
-	if !s.empty() {
-		if w, f := d.at(lo); w == prefix {
-			freq = f
+	return d.narrowPast(s, prefix, 0)
+}
+
+// firstRune is narrow(d.all(), r) for r a single character.
+func (d *wordDict) firstRune(r string) (_ dictSpan, freq float64) {
+	c, size := utf8.DecodeRuneInString(r)
+	if d.first == nil || (c == utf8.RuneError && size == 1) {
+		// No index, or a byte that is no character: the index is by
+		// character, and would give the words that start with U+FFFD.
+		return d.narrowPast(d.all(), r, 0)
+	}
+	f := d.first[c]
+	return dictSpan{int(f.lo), int(f.hi)}, f.freq
+}
+
+// narrowPast is narrow for the case where the caller knows that the words
+// of s start with prefix[:known]: only the bytes past it are compared.
+func (d *wordDict) narrowPast(s dictSpan, prefix string, known int) (_ dictSpan, freq float64) {
+	ext := prefix[known:]
+	// lo: the first word not below prefix, by binary search. A word
+	// above prefix that does not start with it bounds the words that do.
+	lo, hi, end := s.lo, s.hi, s.hi
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		switch c := comparePrefix(d.word(m)[known:], ext); {
+		case c < 0:
+			lo = m + 1
+		case c > 0:
+			hi, end = m, m
+		default:
+			hi = m
 		}
 	}
-	return s, freq
+	// The words from lo on that start with prefix, usually few: gallop
+	// from lo, then search what is left.
+	l := lo // the words of [lo, l) start with prefix, those of [end, s.hi) do not
+	for step := 1; l < end; step *= 2 {
+		m := l + step - 1
+		if m >= end {
+			break
+		}
+		if comparePrefix(d.word(m)[known:], ext) != 0 {
+			end = m
+			break
+		}
+		l = m + 1
+	}
+	for l < end {
+		m := int(uint(l+end) >> 1)
+		if comparePrefix(d.word(m)[known:], ext) == 0 {
+			l = m + 1
+		} else {
+			end = m
+		}
+	}
+	if lo < end && len(d.word(lo)) == len(prefix) {
+		_, freq = d.at(lo)
+	}
+	return dictSpan{lo, end}, freq
+}
+
+// comparePrefix compares w with prefix p: 0 when w starts with p, else
+// below or above 0 as w sorts before or after p. The p of a walk through
+// the dictionary is a character or two, and a loop over their bytes is
+// quicker than comparing strings.
+func comparePrefix(w, p string) int {
+	for i := 0; i < len(p); i++ {
+		if i == len(w) {
+			return -1
+		}
+		if w[i] != p[i] {
+			if w[i] < p[i] {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
 }
 
 // narrowSorted returns the strings of span s of sorted that start with

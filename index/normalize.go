@@ -27,6 +27,12 @@ func toSimplified(s string) string { return t2sTable().convert(s) }
 // control characters other than white space (NUL). They show as nothing,
 // so "直\u200b播" must read as 直播.
 func invisible(r rune) bool {
+	switch {
+	case r < utf8.RuneSelf: // ASCII: the controls but \t, \n, \v, \f and \r
+		return r < ' ' && (r < '\t' || r > '\r') || r == 0x7F
+	case r >= 0x2070 && r < 0xFEFF: // none from after the word joiners to the BOM (Han and kana among them)
+		return false
+	}
 	return unicode.Is(unicode.Cf, r) || (unicode.IsControl(r) && !unicode.IsSpace(r))
 }
 
@@ -34,25 +40,36 @@ func invisible(r rune) bool {
 // the ideographic space to their half-width forms, drops invalid UTF-8, and
 // removes invisible characters.
 func foldWidth(s string) string {
-	clean := true
-	for i, r := range s {
-		if (r >= 0xFF01 && r <= 0xFF5E) || r == 0x3000 || (r == utf8.RuneError && !validAt(s, i)) || invisible(r) {
-			clean = false
+	// s[:i] needs nothing.
+	i := 0
+	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if invisible(rune(c)) {
+				break
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r >= 0xFF01 && r <= 0xFF5E) || r == 0x3000 || (r == utf8.RuneError && size == 1) || invisible(r) {
 			break
 		}
+		i += size
 	}
-	if clean {
+	if i == len(s) {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	for i, r := range s {
+	b.WriteString(s[:i])
+	rest := s[i:]
+	for j, r := range rest {
 		switch {
 		case r >= 0xFF01 && r <= 0xFF5E:
 			b.WriteRune(r - 0xFEE0)
 		case r == 0x3000:
 			b.WriteByte(' ')
-		case r == utf8.RuneError && !validAt(s, i):
+		case r == utf8.RuneError && !validAt(rest, j):
 			b.WriteByte(' ')
 		case invisible(r):
 		default:
@@ -70,7 +87,24 @@ func validAt(s string, i int) bool {
 }
 
 // normalize is the text normalisation shared by documents and questions:
-// width folding, then Traditional→Simplified, then lower case.
+// width folding, then Traditional→Simplified, then lower case (the last two
+// in one pass). Text that needs none of them, which is most of the
+// knowledge base's, comes back as it is without an allocation.
 func normalize(s string) string {
-	return strings.ToLower(toSimplified(foldWidth(s)))
+	return t2sTable().apply(foldWidth(s), true)
+}
+
+// lowerRune is unicode.ToLower, quicker for ASCII and for the scripts that
+// have no case (Han, kana, Hangul's jamo, Yi).
+func lowerRune(r rune) rune {
+	switch {
+	case r < utf8.RuneSelf:
+		if 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		return r
+	case r >= 0x2E80 && r < 0xA640:
+		return r
+	}
+	return unicode.ToLower(r)
 }

@@ -7,7 +7,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
@@ -57,7 +56,13 @@ func init() {
 // folding, Traditional→Simplified and lower case, for documents and queries alike.
 type normFilter struct{}
 
-func (normFilter) Filter(input []byte) []byte { return []byte(normalize(string(input))) }
+func (normFilter) Filter(input []byte) []byte {
+	s := string(input)
+	if n := normalize(s); n != s {
+		return []byte(n)
+	}
+	return input // as most texts are: no copy
+}
 
 func newZhAnalyzer(config map[string]interface{}, _ *registry.Cache) (analysis.Analyzer, error) {
 	id, _ := config["segmenter"].(string)
@@ -69,7 +74,7 @@ func newZhAnalyzer(config map[string]interface{}, _ *registry.Cache) (analysis.A
 	stop := configWords(config["stop"])
 	return &analysis.DefaultAnalyzer{
 		CharFilters: []analysis.CharFilter{normFilter{}},
-		Tokenizer:   &segTokenizer{dict: v.(*wordDict), cut: newCutter(v.(*wordDict)), maxWord: maxWord, stop: stop},
+		Tokenizer:   &segTokenizer{cut: newCutter(v.(*wordDict)), maxWord: maxWord, stop: stop},
 	}, nil
 }
 
@@ -77,7 +82,6 @@ func newZhAnalyzer(config map[string]interface{}, _ *registry.Cache) (analysis.A
 // the dictionary words inside each word at the same position (the IK
 // "max_word" pattern), so a document's 增值电信业务经营许可证 matches 许可证.
 type segTokenizer struct {
-	dict    *wordDict
 	cut     *cutter
 	maxWord bool
 	stop    map[string]bool // words dropped (questions only)
@@ -85,52 +89,83 @@ type segTokenizer struct {
 
 func (t *segTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	text := string(input)
-	spans := t.cut.cut(text, make([]span, 0, len(text)/3+1))
-	rv := make(analysis.TokenStream, 0, len(spans))
-	// Tokens are allocated in slabs rather than one by one.
-	slab := make([]analysis.Token, 0, len(spans)+len(spans)/2)
-	token := func(t analysis.Token) *analysis.Token {
-		if len(slab) == cap(slab) {
-			slab = make([]analysis.Token, 0, 64)
-		}
-		slab = append(slab, t)
-		return &slab[len(slab)-1]
-	}
-	pos := 0
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	spans := t.cut.cutWith(sc, text, sc.spans[:0])
+	off := sc.off
+	// The words that become tokens, and how many tokens they make.
+	kept := sc.kept[:0]
+	n := 0
+	end := 0 // rune index
 	for _, sp := range spans {
+		// The spans follow each other: each starts where the last ended.
+		start := end
+		for off[end] < sp.end {
+			end++
+		}
 		w := text[sp.start:sp.end]
 		if !hasWordChar(w) || t.stop[w] {
 			continue
 		}
+		kept = append(kept, keptWord{sp, start, end})
+		n++
+		if t.maxWord {
+			for k := start; k < end; k++ {
+				n += len(sc.inner(start, end, k))
+			}
+		}
+	}
+	sc.spans, sc.kept = spans, kept
+
+	rv := make(analysis.TokenStream, 0, n)
+	tokens := make([]analysis.Token, 0, n) // allocated at once rather than one by one
+	token := func(t analysis.Token) {
+		tokens = append(tokens, t)
+		rv = append(rv, &tokens[len(tokens)-1])
+	}
+	for pos, kw := range kept {
 		pos++
-		rv = append(rv, token(analysis.Token{Term: input[sp.start:sp.end:sp.end], Start: sp.start, End: sp.end, Position: pos, Type: tokenType(w)}))
+		sp := kw.span
+		token(analysis.Token{Term: input[sp.start:sp.end:sp.end], Start: sp.start, End: sp.end, Position: pos, Type: tokenType(text[sp.start:sp.end])})
 		if !t.maxWord {
 			continue
 		}
-		// Dictionary words inside w, two to eight characters long.
-		for i := sp.start; i < sp.end; {
-			_, size := utf8.DecodeRuneInString(text[i:])
-			j, n := i+size, 1
-			words, _ := t.dict.narrow(t.dict.all(), text[i:j])
-			for j < sp.end && n < 8 && !words.empty() {
-				_, size := utf8.DecodeRuneInString(text[j:])
-				j += size
-				n++
-				if i == sp.start && j == sp.end {
-					break // w itself
-				}
-				var freq float64
-				if words, freq = t.dict.narrow(words, text[i:j]); words.empty() {
-					break
-				}
-				if freq > 0 && !splitsASCII(text, i) && !splitsASCII(text, j) {
-					rv = append(rv, token(analysis.Token{Term: input[i:j:j], Start: i, End: j, Position: pos, Type: analysis.Ideographic}))
-				}
+		for k := kw.k0; k < kw.k1; k++ {
+			i := off[k]
+			for _, e := range sc.inner(kw.k0, kw.k1, k) {
+				j := off[e]
+				token(analysis.Token{Term: input[i:j:j], Start: i, End: j, Position: pos, Type: analysis.Ideographic})
 			}
-			i += size
 		}
 	}
 	return rv
+}
+
+// A keptWord is a word of the cut that makes a token: its bytes and its
+// runes [k0, k1).
+type keptWord struct {
+	span
+	k0, k1 int
+}
+
+// inner returns the ends of the dictionary words inside the word of runes
+// [k0, k1) that start at rune k, two to eight characters long, the word
+// itself excepted: with maxWord they are tokens too (the IK "max_word"
+// pattern). They are in the graph of the last cut.
+func (sc *scratch) inner(k0, k1, k int) []int32 {
+	ends := sc.edges(k)
+	if len(ends) > 0 && int(ends[0]) == k+1 {
+		ends = ends[1:] // one character
+	}
+	last := min(k1, k+8)
+	if k == k0 {
+		last = min(k1-1, k+8) // not the word itself
+	}
+	n := 0
+	for n < len(ends) && int(ends[n]) <= last {
+		n++
+	}
+	return ends[:n]
 }
 
 func hasWordChar(s string) bool {
