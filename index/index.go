@@ -58,6 +58,14 @@ type served struct {
 	tmp string
 	// prebuilt says the index was opened from the snapshot.
 	prebuilt bool
+
+	// For updating a built index in place (see update.go); ia is nil when
+	// it cannot be.
+	ia, qa analysis.Analyzer // the mapping's index and query analyzers
+	domain []string          // sortedDomain of kb: the segmenter's words
+	stop   []string          // stopWords of kb
+	sums   map[string]uint64 // document id → docSum
+	gen    int               // updates since the index was built
 }
 
 // Build indexes every category, licence and topic of kb in memory. The index
@@ -106,6 +114,24 @@ func (ix *Index) ReloadContext(ctx context.Context, kb *knowledge.Base) error {
 	// keeps the one it has (knowledge.Base.Version).
 	if kb != nil && kb.Version != "" && kb.Version == cur.kb.Version {
 		return nil
+	}
+	// An edit of a few documents replaces them in the index (update.go);
+	// anything else builds the index again beside the searches.
+	if kb != nil && cur.kb.Version != "" {
+		next, apply, err := cur.update(ctx, kb)
+		switch {
+		case err == nil:
+			ix.mu.Lock()
+			if err := apply(); err != nil {
+				ix.mu.Unlock()
+				return err
+			}
+			ix.cur = next
+			ix.mu.Unlock()
+			return nil
+		case !errors.Is(err, errNoUpdate):
+			return fmt.Errorf("index: reload: %w", err)
+		}
 	}
 	next, err := newServed(ctx, kb, ix.mode, ix.par)
 	if err != nil {
@@ -189,8 +215,9 @@ func newServed(ctx context.Context, kb *knowledge.Base, mode analysisMode, par P
 
 // newBuilt builds the index of kb.
 func newBuilt(ctx context.Context, kb *knowledge.Base, mode analysisMode, par Params) (_ *served, err error) {
-	s := &served{kb: kb, par: par}
+	s := &served{kb: kb, par: par, stop: stopWords(kb)}
 	if mode == modeSegment {
+		s.domain = sortedDomain(kb)
 		s.segID = registerSegmenter(newSegmenter(domainTerms(kb)))
 		defer func() {
 			if err != nil {
@@ -203,7 +230,7 @@ func newBuilt(ctx context.Context, kb *knowledge.Base, mode analysisMode, par Pa
 	recID := registerRecorder(rec)
 	defer recorders.Delete(recID)
 	defer rec.finish()
-	m, err := newMapping(mode, s.segID, recID, stopWords(kb))
+	m, err := newMapping(mode, s.segID, recID, s.stop)
 	if err != nil {
 		return nil, fmt.Errorf("index: build: mapping: %w", err)
 	}
@@ -228,6 +255,9 @@ func newBuilt(ctx context.Context, kb *knowledge.Base, mode analysisMode, par Pa
 	}
 	s.bi = bi
 	s.serve(es, qa)
+	if mode == modeSegment {
+		s.ia, s.qa, s.sums = m.AnalyzerNamed(analyzerIndex), qa, sums(es)
+	}
 	return s, nil
 }
 

@@ -73,6 +73,13 @@ type Params struct {
 	// depend on how the documents are split. Measured with TestStartupProbe
 	// (docs/benchmarks.md).
 	BuildBatches, BuildConcurrent int
+	// A reindex replaces the documents an edit changed, added or removed in
+	// the serving index when they are at most UpdateMaxDocs (searches wait
+	// while bleve indexes them: about a millisecond for a few documents),
+	// and for at most UpdateGenerations reindexes in a row (each adds a
+	// segment to the index, which every search then reads); otherwise it
+	// builds the index again. See update.go.
+	UpdateMaxDocs, UpdateGenerations int
 }
 
 // DefaultParams returns the tuned parameters that Build uses.
@@ -104,5 +111,7 @@ func DefaultParams() Params {
 		MixedChoices:       3,
 		BuildBatches:       4,
 		BuildConcurrent:    0,
+		UpdateMaxDocs:      40,
+		UpdateGenerations:  20,
 	}
 }

@@ -314,6 +314,10 @@ func (s *served) search(ctx context.Context, question string, n int, understand 
 	n = min(n, len(s.hits))
 	size := max(n, 2) + 10
 	req := bleve.NewSearchRequestOptions(p.query(&s.par), size, 0, false)
+	// Equal scores are ordered by id: otherwise by where bleve put each
+	// document, which depends on the order analysis finished in, so two
+	// builds of one knowledge base could order a tie differently.
+	req.SortBy([]string{"-_score", "_id"})
 	sr, err := s.bi.SearchInContext(ctx, req)
 	if err != nil {
 		// Not the question: errors are logged, and chat text stays out of
