@@ -53,8 +53,7 @@ type served struct {
 	vocab  *vocab
 	q      *querier
 	par    Params
-	// tmp is the directory of an opened snapshot where it could not be
-	// removed while open (see openSnapshotIndex).
+	// tmp is the directory of an opened snapshot (see openSnapshotIndex).
 	tmp string
 	// prebuilt says the index was opened from the snapshot.
 	prebuilt bool

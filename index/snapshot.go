@@ -91,13 +91,14 @@ func openSnapshot(kb *knowledge.Base, par Params) *served {
 	if err != nil {
 		return nil
 	}
-	qa := bi.Mapping().AnalyzerNamed(analyzerQuery)
-	if qa == nil {
+	ia, qa := bi.Mapping().AnalyzerNamed(analyzerIndex), bi.Mapping().AnalyzerNamed(analyzerQuery)
+	if ia == nil || qa == nil {
 		bi.Close()
 		os.RemoveAll(dir)
 		return nil
 	}
-	s := &served{kb: kb, bi: bi, vocab: v, par: par, tmp: dir, prebuilt: true}
+	s := &served{kb: kb, bi: bi, vocab: v, par: par, tmp: dir, prebuilt: true,
+		ia: ia, qa: qa, domain: sortedDomain(kb), stop: stopWords(kb), sums: sums(es)}
 	s.serve(es, qa)
 	return s
 }
@@ -112,9 +113,9 @@ func readSnapshotMeta() (snapshotMeta, bool) {
 }
 
 // openSnapshotIndex copies the embedded bleve index to a temporary
-// directory (bleve maps its files) and opens it read-only with seg as its
-// segmenter. The directory is removed at once where open files may be
-// removed; otherwise it is returned, to be removed when the index closes.
+// directory (bleve maps its files and writes there what a reindex changes)
+// and opens it with seg as its segmenter. The directory is removed when the
+// index closes.
 func openSnapshotIndex(seg *wordDict) (bleve.Index, string, error) {
 	dir, err := os.MkdirTemp("", "qualbot-index-")
 	if err != nil {
@@ -130,15 +131,14 @@ func openSnapshotIndex(seg *wordDict) (bleve.Index, string, error) {
 	}
 	snapshotOpen.Lock()
 	segmenters.Store(snapshotSegID, seg)
-	bi, err := bleve.OpenUsing(dir, map[string]interface{}{"read_only": true})
+	// A reindex's batch returns once searches see it; bleve writes it to
+	// the directory afterwards.
+	bi, err := bleve.OpenUsing(dir, map[string]interface{}{"unsafe_batch": true})
 	segmenters.Delete(snapshotSegID)
 	snapshotOpen.Unlock()
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, "", err
-	}
-	if os.RemoveAll(dir) == nil {
-		dir = ""
 	}
 	return bi, dir, nil
 }

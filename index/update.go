@@ -24,8 +24,7 @@ import (
 //
 // It cannot when the segmenter's dictionary (the knowledge base's words)
 // or the stop words changed, which changes how every text is analysed; when
-// the index was opened from the snapshot, which is read-only; when too many
-// documents changed (the batch would keep searches waiting); and after
+// too many documents changed (the batch would keep searches waiting); and after
 // Params.UpdateGenerations updates in a row, since every update adds a
 // segment to the index. Then the index is built again, beside the searches.
 
