@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -117,7 +119,8 @@ func readSnapshotMeta() (snapshotMeta, bool) {
 // and opens it with seg as its segmenter. The directory is removed when the
 // index closes.
 func openSnapshotIndex(seg *wordDict) (bleve.Index, string, error) {
-	dir, err := os.MkdirTemp("", "qualbot-index-")
+	staleOnce.Do(removeStaleSnapshots)
+	dir, err := os.MkdirTemp("", snapshotDirPrefix+strconv.Itoa(os.Getpid())+"-")
 	if err != nil {
 		return nil, "", err
 	}
@@ -141,6 +144,32 @@ func openSnapshotIndex(seg *wordDict) (bleve.Index, string, error) {
 		return nil, "", err
 	}
 	return bi, dir, nil
+}
+
+// snapshotDirPrefix starts the name of an opened snapshot's directory, which
+// goes on with the process id: qualbot-index-PID-RANDOM.
+const snapshotDirPrefix = "qualbot-index-"
+
+var staleOnce sync.Once
+
+// removeStaleSnapshots removes the directories of opened snapshots whose
+// process is gone: one killed, or a test binary that left its index open.
+func removeStaleSnapshots() {
+	tmp := os.TempDir()
+	des, err := os.ReadDir(tmp)
+	if err != nil {
+		return
+	}
+	for _, de := range des {
+		rest, ok := strings.CutPrefix(de.Name(), snapshotDirPrefix)
+		if !ok || !de.IsDir() {
+			continue
+		}
+		pid, _, _ := strings.Cut(rest, "-")
+		if n, err := strconv.Atoi(pid); err == nil && n != os.Getpid() && !processAlive(n) {
+			os.RemoveAll(filepath.Join(tmp, de.Name()))
+		}
+	}
 }
 
 // writeSnapshot writes the snapshot of kb to dir (snapshotRoot of the
