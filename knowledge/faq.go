@@ -58,40 +58,40 @@ func (p *fileParser) faq(n *yaml.Node) {
 		return
 	}
 	q := &FAQ{
-		ID:        strings.TrimSpace(p.str(f["id"], "id")),
-		Questions: p.strs(f["questions"], "questions"),
-		Answer:    strings.TrimSpace(p.str(f["answer"], "answer")),
-		Ask:       AskKind(p.str(f["ask"], "ask")),
+		ID:        strings.TrimSpace(p.str(f.get("id"), "id")),
+		Questions: p.strs(f.get("questions"), "questions"),
+		Answer:    strings.TrimSpace(p.str(f.get("answer"), "answer")),
+		Ask:       AskKind(p.str(f.get("ask"), "ask")),
 		Pos:       p.pos(n),
 	}
 	name := "faq " + q.ID
 	if q.ID == "" {
 		name = "faq"
-		if !badKind(f["id"], yaml.ScalarNode) {
+		if !badKind(f.get("id"), yaml.ScalarNode) {
 			p.errorf(n, "faq has no id")
 		}
 	}
-	if len(q.Questions) == 0 && !badKind(f["questions"], yaml.SequenceNode) {
+	if len(q.Questions) == 0 && !badKind(f.get("questions"), yaml.SequenceNode) {
 		p.errorf(n, "%s has no questions", name)
 	}
 	switch size := utf8.RuneCountInString(q.Answer); {
-	case size == 0 && !badKind(f["answer"], yaml.ScalarNode):
+	case size == 0 && !badKind(f.get("answer"), yaml.ScalarNode):
 		p.errorf(n, "%s has no answer", name)
 	case size > MaxAnswerRunes:
-		p.errorf(f["answer"], "%s: answer has %d characters, more than %d: keep it short and put the rest in the topic", name, size, MaxAnswerRunes)
+		p.errorf(f.get("answer"), "%s: answer has %d characters, more than %d: keep it short and put the rest in the topic", name, size, MaxAnswerRunes)
 	}
 	if !slices.Contains(askKinds, q.Ask) {
-		p.errorf(f["ask"], "%s: unknown ask %q", name, q.Ask)
+		p.errorf(f.get("ask"), "%s: unknown ask %q", name, q.Ask)
 	}
-	if f["sources"] != nil {
-		q.Sources = p.sources(n, f["sources"], name)
-	} else if f["topic"] == nil {
+	if f.get("sources") != nil {
+		q.Sources = p.sources(n, f.get("sources"), name)
+	} else if f.get("topic") == nil {
 		p.errorf(n, "%s has no sources and no topic to take them from", name)
 	}
 	if q.ID == "" || p.duplicate(n, "faq", q.ID) {
 		return
 	}
-	p.l.faqs = append(p.l.faqs, pendingFAQ{faq: q, topic: f["topic"], categories: p.list(f["categories"], "categories"), licences: f["licences"], file: p.file})
+	p.l.faqs = append(p.l.faqs, pendingFAQ{faq: q, topic: f.get("topic"), categories: p.list(f.get("categories"), "categories"), licences: f.get("licences"), file: p.file})
 	p.l.base.FAQs = append(p.l.base.FAQs, q)
 }
 

@@ -114,15 +114,23 @@ func (in *Intents) Match(text string) []IntentMatch {
 // first) and without anything but letters and digits: what a short
 // question ("直播吗", "医疗类的") is about.
 func (in *Intents) Content(text string) string {
-	var b strings.Builder
-	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return !isWordRune(r) }) {
-		b.WriteString(f)
-	}
-	s := b.String()
+	var bp []string
 	if in != nil {
-		for _, w := range in.boilerplate() {
-			s = strings.ReplaceAll(s, w, "")
+		bp = in.boilerplate()
+	}
+	return content(text, bp)
+}
+
+// content is [Intents.Content] with the boilerplate words, longest first.
+func content(text string, boilerplate []string) string {
+	s := strings.Map(func(r rune) rune {
+		if !isWordRune(r) {
+			return -1
 		}
+		return r
+	}, text)
+	for _, w := range boilerplate {
+		s = strings.ReplaceAll(s, w, "")
 	}
 	return s
 }
@@ -310,7 +318,7 @@ func (p *fileParser) intents(n *yaml.Node) {
 		in = &Intents{Sets: map[string][]string{}, Pos: p.pos(n)}
 		p.l.intents = in
 	}
-	if s := f["sets"]; s != nil && p.kind(s, yaml.MappingNode, "sets") {
+	if s := f.get("sets"); s != nil && p.kind(s, yaml.MappingNode, "sets") {
 		for i := 0; i+1 < len(s.Content); i += 2 {
 			k, v := s.Content[i], s.Content[i+1]
 			name := strings.TrimSpace(k.Value)
@@ -328,7 +336,7 @@ func (p *fileParser) intents(n *yaml.Node) {
 			in.Sets[name] = words
 		}
 	}
-	for _, rn := range p.list(f["rules"], "rules") {
+	for _, rn := range p.list(f.get("rules"), "rules") {
 		p.intentRule(in, rn)
 	}
 }
@@ -339,36 +347,36 @@ func (p *fileParser) intentRule(in *Intents, n *yaml.Node) {
 		return
 	}
 	r := &IntentRule{
-		Kind:   AskKind(strings.TrimSpace(p.str(f["kind"], "kind"))),
-		Reason: NoticeReason(strings.TrimSpace(p.str(f["reason"], "reason"))),
-		Exact:  p.strs(f["exact"], "exact"),
-		Bare:   p.strs(f["bare"], "bare"),
-		Any:    p.strs(f["any"], "any"),
-		Not:    p.strs(f["not"], "not"),
-		Clause: p.boolean(f["clause"], "clause"),
-		Skip:   p.strs(f["skip"], "skip"),
-		Stop:   p.strs(f["stop"], "stop"),
-		After:  p.strs(f["after"], "after"),
+		Kind:   AskKind(strings.TrimSpace(p.str(f.get("kind"), "kind"))),
+		Reason: NoticeReason(strings.TrimSpace(p.str(f.get("reason"), "reason"))),
+		Exact:  p.strs(f.get("exact"), "exact"),
+		Bare:   p.strs(f.get("bare"), "bare"),
+		Any:    p.strs(f.get("any"), "any"),
+		Not:    p.strs(f.get("not"), "not"),
+		Clause: p.boolean(f.get("clause"), "clause"),
+		Skip:   p.strs(f.get("skip"), "skip"),
+		Stop:   p.strs(f.get("stop"), "stop"),
+		After:  p.strs(f.get("after"), "after"),
 		Pos:    p.pos(n),
 	}
-	for _, an := range p.list(f["all"], "all") {
+	for _, an := range p.list(f.get("all"), "all") {
 		if ps := p.strs(an, "all item"); len(ps) > 0 {
 			r.All = append(r.All, ps)
 		}
 	}
 	switch {
-	case r.Kind == "" && !badKind(f["kind"], yaml.ScalarNode):
+	case r.Kind == "" && !badKind(f.get("kind"), yaml.ScalarNode):
 		p.errorf(n, "intent rule has no kind")
 	case r.Kind != "" && !slices.Contains(intentKinds, r.Kind):
-		p.errorf(f["kind"], "unknown intent kind %q (want one of %s)", r.Kind, kindList())
+		p.errorf(f.get("kind"), "unknown intent kind %q (want one of %s)", r.Kind, kindList())
 	}
 	switch {
 	case r.Kind == AskNotice && r.Reason == "":
 		p.errorf(n, "a notice rule needs reason: (%s)", reasonList())
 	case r.Kind != AskNotice && r.Reason != "":
-		p.errorf(f["reason"], "reason: is for notice rules only")
+		p.errorf(f.get("reason"), "reason: is for notice rules only")
 	case r.Reason != "" && !slices.Contains(noticeReasons, r.Reason):
-		p.errorf(f["reason"], "unknown notice reason %q (want one of %s)", r.Reason, reasonList())
+		p.errorf(f.get("reason"), "unknown notice reason %q (want one of %s)", r.Reason, reasonList())
 	}
 	if len(r.Exact)+len(r.Bare)+len(r.Any)+len(r.All) == 0 {
 		p.errorf(n, "intent rule %s matches nothing: give it exact:, bare:, any: or all:", r.Kind)
@@ -433,6 +441,7 @@ func (l *loader) resolveIntents() {
 	for _, caps := range sets {
 		slices.SortFunc(caps, func(a, b capture) int { return strings.Compare(a.word, b.word) })
 	}
+	boilerplate := in.boilerplate()
 	for _, r := range in.Rules {
 		expand := func(patterns []string, what string) []phrase {
 			var out []phrase
@@ -442,7 +451,11 @@ func (l *loader) resolveIntents() {
 					l.errorf(r.Pos.File, r.Pos.Line, "intent rule %s: %s %q: %v", r.Kind, what, pat, err)
 					continue
 				}
-				out = append(out, ps...)
+				if out == nil {
+					out = ps
+				} else {
+					out = append(out, ps...)
+				}
 			}
 			return out
 		}
@@ -450,7 +463,7 @@ func (l *loader) resolveIntents() {
 		// A bare phrase is compared with the question's content, so it
 		// loses the same boilerplate ("我的情况" is "我情况").
 		for i := range r.bare {
-			if c := in.Content(r.bare[i].text); c != "" {
+			if c := content(r.bare[i].text, boilerplate); c != "" {
 				r.bare[i].text = c
 			}
 		}
@@ -502,14 +515,17 @@ func expandPattern(pat string, sets map[string][]capture) ([]phrase, error) {
 		if len(out)*len(words) > maxPatternPhrases {
 			return nil, fmt.Errorf("the pattern stands for more than %d phrases; split it into rules with fewer sets", maxPatternPhrases)
 		}
-		var next []phrase
+		next := make([]phrase, 0, len(out)*len(words))
 		for _, p := range out {
 			for _, c := range words {
 				word, value, _ := strings.Cut(c.word, "\x00")
 				if value == "" {
 					value = word
 				}
-				next = append(next, phrase{text: p.text + fold(word), caps: append(slices.Clone(p.caps), capture{name, value})})
+				caps := make([]capture, len(p.caps)+1)
+				copy(caps, p.caps)
+				caps[len(p.caps)] = capture{name, value}
+				next = append(next, phrase{text: p.text + fold(word), caps: caps})
 			}
 		}
 		out = next

@@ -12,9 +12,12 @@ import (
 	"io/fs"
 	"maps"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -116,8 +119,13 @@ func LoadContext(ctx context.Context, fsys fs.FS, lim Limits) (*Base, error) {
 	if len(files) == 0 && len(l.fileErrs) == 0 {
 		return nil, errors.New("knowledge: load: no .yaml files found")
 	}
+	// The files are read in name order, which the size limits and Version
+	// depend on. Their YAML is then parsed on several goroutines, while
+	// what it says is taken in one file at a time in the same order, as
+	// that depends on the files before (duplicates, the first intents).
 	h := sha256.New()
 	var total int64
+	read := make([]readFile, 0, len(files))
 	for i, f := range files {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("knowledge: load: %w", err)
@@ -125,19 +133,39 @@ func LoadContext(ctx context.Context, fsys fs.FS, lim Limits) (*Base, error) {
 		l.fileIdx[f] = i
 		data, err := readLimited(fsys, f, lim.File)
 		if err != nil {
-			l.fileError(f, err.Error(), true)
+			read = append(read, readFile{name: f, problem: err.Error()})
 			continue
 		}
 		total += int64(len(data))
 		if lim.Base > 0 && total > lim.Base {
-			l.fileError(f, fmt.Sprintf("the knowledge base passes %s with this file (the limit is %s); nothing after it was read",
-				sizeText(total), sizeText(lim.Base)), true)
+			read = append(read, readFile{name: f, problem: fmt.Sprintf("the knowledge base passes %s with this file (the limit is %s); nothing after it was read",
+				sizeText(total), sizeText(lim.Base))})
 			break
 		}
 		fmt.Fprintf(h, "%s\x00%d\x00", f, len(data))
 		h.Write(data)
-		l.parseFile(f, data)
+		read = append(read, readFile{name: f, data: data})
 	}
+	var texts [][]byte
+	for _, r := range read {
+		if r.problem == "" {
+			texts = append(texts, r.data)
+		}
+	}
+	yp := parseAhead(ctx, texts)
+	defer yp.stop()
+	for _, r := range read {
+		if r.problem != "" {
+			l.fileError(r.name, r.problem, true)
+			continue
+		}
+		yf, err := yp.next()
+		if err != nil {
+			return nil, fmt.Errorf("knowledge: load: %w", err)
+		}
+		l.parseDocs(r.name, r.data, yf.docs, yf.err)
+	}
+	yp.stop() // the goroutines may wait for a slot: end them now
 	if l.intents == nil {
 		l.shippedIntents()
 	}
@@ -161,13 +189,17 @@ func readLimited(fsys fs.FS, f string, max int64) ([]byte, error) {
 	}
 	defer file.Close()
 	var r io.Reader = file
+	var size int64 // what the file says it holds, at most max
 	if max > 0 {
-		if fi, err := file.Stat(); err == nil && fi.Size() > max {
-			return nil, fmt.Errorf("the file is %s, more than the limit of %s per file", sizeText(fi.Size()), sizeText(max))
+		if fi, err := file.Stat(); err == nil {
+			if fi.Size() > max {
+				return nil, fmt.Errorf("the file is %s, more than the limit of %s per file", sizeText(fi.Size()), sizeText(max))
+			}
+			size = fi.Size()
 		}
 		r = io.LimitReader(file, max+1)
 	}
-	data, err := io.ReadAll(r)
+	data, err := readAll(r, size)
 	if err != nil {
 		return nil, unwrapPath(err)
 	}
@@ -175,6 +207,26 @@ func readLimited(fsys fs.FS, f string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("the file is more than the limit of %s per file", sizeText(max))
 	}
 	return data, nil
+}
+
+// readAll is [io.ReadAll] starting with room for size bytes, the size the
+// file says it has, so that reading it allocates once instead of growing
+// the buffer as it goes.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	b := make([]byte, 0, max(size, 0)+1) // +1: the read that finds the end
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // let append grow it
+		}
+	}
 }
 
 // unwrapPath drops the path from a *fs.PathError: the LoadError names the file.
@@ -320,8 +372,22 @@ func (l *loader) errorf(file string, line int, format string, args ...any) {
 
 var syntaxLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
+// readFile is a knowledge file as read: its text, or the problem that
+// stopped it from being read.
+type readFile struct {
+	name    string
+	data    []byte
+	problem string
+}
+
 func (l *loader) parseFile(file string, data []byte) {
 	docs, err := decodeDocs(data)
+	l.parseDocs(file, data, docs, err)
+}
+
+// parseDocs takes in the documents of file, which decodeDocs parsed from
+// data with the error err.
+func (l *loader) parseDocs(file string, data []byte, docs []*yaml.Node, err error) {
 	if err != nil {
 		line, msg := syntaxError(err)
 		l.fileErrError(&LoadError{Pos{File: file, Line: line}, fmt.Errorf("syntax error: %s", msg)}, data, false)
@@ -392,6 +458,99 @@ func decodeDocs(data []byte) (docs []*yaml.Node, err error) {
 	}
 }
 
+// yamlParser parses the YAML of files ahead of their turn, on up to
+// GOMAXPROCS goroutines. It takes the files in order, and stays at most
+// a few files ahead of the one being taken in, so that Load does not hold
+// the node trees of every file at once.
+type yamlParser struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	texts  [][]byte
+	out    []parsedFile
+	slots  chan struct{} // a slot for each file parsed or being parsed and not yet taken
+	taken  atomic.Int64  // how many files the goroutines have taken to parse
+	at     int           // the next file to return
+	wg     sync.WaitGroup
+}
+
+// parsedFile is what decodeDocs returned for one file; done is closed when it is there.
+type parsedFile struct {
+	docs []*yaml.Node
+	err  error
+	done chan struct{}
+}
+
+// parseAhead starts parsing texts, the files' contents in load order. The
+// caller takes the results with next and must call stop.
+func parseAhead(ctx context.Context, texts [][]byte) *yamlParser {
+	ctx, cancel := context.WithCancel(ctx)
+	workers := min(runtime.GOMAXPROCS(0), len(texts))
+	y := &yamlParser{
+		ctx:    ctx,
+		cancel: cancel,
+		texts:  texts,
+		out:    make([]parsedFile, len(texts)),
+		slots:  make(chan struct{}, 2*workers),
+	}
+	for i := range y.out {
+		y.out[i].done = make(chan struct{})
+	}
+	y.wg.Add(workers)
+	for range workers {
+		go y.work()
+	}
+	return y
+}
+
+func (y *yamlParser) work() {
+	defer y.wg.Done()
+	for {
+		select {
+		case y.slots <- struct{}{}:
+		case <-y.ctx.Done():
+			return
+		}
+		// Files are taken in order, so the one next waits for is always
+		// taken before any file after it holds a slot.
+		i := int(y.taken.Add(1)) - 1
+		if i >= len(y.texts) {
+			return
+		}
+		f := &y.out[i]
+		if y.ctx.Err() == nil {
+			f.docs, f.err = decodeDocs(y.texts[i])
+		}
+		close(f.done)
+	}
+}
+
+// next returns what decodeDocs returned for the next file, waiting for it,
+// or the context's error once it is done. It lets go of the file before.
+func (y *yamlParser) next() (parsedFile, error) {
+	if y.at > 0 {
+		y.out[y.at-1] = parsedFile{}
+		<-y.slots
+	}
+	f := &y.out[y.at]
+	y.at++
+	select {
+	case <-f.done:
+	case <-y.ctx.Done():
+	}
+	// A goroutine skips the parsing once the context is done.
+	if err := y.ctx.Err(); err != nil {
+		return parsedFile{}, err
+	}
+	return *f, nil
+}
+
+// stop ends the parsing and waits for the goroutines to return. A file
+// being parsed is finished first; the rest are left alone.
+func (y *yamlParser) stop() {
+	y.cancel()
+	y.wg.Wait()
+}
+
 // fileParser turns the nodes of one file into domain values.
 type fileParser struct {
 	l    *loader
@@ -431,9 +590,28 @@ func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!
 // reported it, and a "missing" error would report the same problem twice.
 func badKind(n *yaml.Node, k yaml.Kind) bool { return n != nil && !isNull(n) && n.Kind != k }
 
+// fieldList holds the values of a mapping's keys.
+type fieldList []field
+
+type field struct {
+	key string
+	val *yaml.Node
+}
+
+// get returns the value of key, or nil. A mapping has a few keys, so a
+// list is quicker to make and to search than a map.
+func (f fieldList) get(key string) *yaml.Node {
+	for _, kv := range f {
+		if kv.key == key {
+			return kv.val
+		}
+	}
+	return nil
+}
+
 // fields returns the values of mapping n by key. It reports keys not in
 // known, repeated keys, and a node that is not a mapping (then nil).
-func (p *fileParser) fields(n *yaml.Node, what string, known ...string) map[string]*yaml.Node {
+func (p *fileParser) fields(n *yaml.Node, what string, known ...string) fieldList {
 	if n.Kind != yaml.MappingNode {
 		if n.Kind == yaml.AliasNode {
 			p.errorf(n, "%s: aliases (*%s) are not supported", what, n.Value)
@@ -442,7 +620,7 @@ func (p *fileParser) fields(n *yaml.Node, what string, known ...string) map[stri
 		}
 		return nil
 	}
-	m := map[string]*yaml.Node{}
+	f := make(fieldList, 0, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		switch {
@@ -450,13 +628,13 @@ func (p *fileParser) fields(n *yaml.Node, what string, known ...string) map[stri
 			p.errorf(k, "%s: a key must be a plain word", what)
 		case !slices.Contains(known, k.Value):
 			p.errorf(k, "unknown key %q in %s (want one of %s)", k.Value, what, strings.Join(known, ", "))
-		case m[k.Value] != nil:
+		case f.get(k.Value) != nil:
 			p.errorf(k, "key %q appears twice in %s", k.Value, what)
 		default:
-			m[k.Value] = v
+			f = append(f, field{k.Value, v})
 		}
 	}
-	return m
+	return f
 }
 
 // str returns the text of scalar n; a missing or null n is "".
@@ -511,23 +689,23 @@ func (p *fileParser) top(root *yaml.Node) {
 		return
 	}
 	f := p.fields(root, "the file", "categories", "licences", "topics", "faq", "synonyms", "words", "intents")
-	for _, n := range p.list(f["categories"], "categories") {
+	for _, n := range p.list(f.get("categories"), "categories") {
 		p.category(n)
 	}
-	for _, n := range p.list(f["licences"], "licences") {
+	for _, n := range p.list(f.get("licences"), "licences") {
 		p.licence(n)
 	}
-	for _, n := range p.list(f["topics"], "topics") {
+	for _, n := range p.list(f.get("topics"), "topics") {
 		p.topic(n)
 	}
-	for _, n := range p.list(f["faq"], "faq") {
+	for _, n := range p.list(f.get("faq"), "faq") {
 		p.faq(n)
 	}
-	for _, n := range p.list(f["synonyms"], "synonyms") {
+	for _, n := range p.list(f.get("synonyms"), "synonyms") {
 		p.synonym(n)
 	}
-	p.l.base.Words = append(p.l.base.Words, p.strs(f["words"], "words")...)
-	if n := f["intents"]; n != nil && !isNull(n) {
+	p.l.base.Words = append(p.l.base.Words, p.strs(f.get("words"), "words")...)
+	if n := f.get("intents"); n != nil && !isNull(n) {
 		p.intents(n)
 	}
 }
@@ -555,36 +733,36 @@ func (p *fileParser) category(n *yaml.Node) {
 		return
 	}
 	c := &Category{
-		Path:          p.strs(f["path"], "path"),
-		Aliases:       p.strs(f["aliases"], "aliases"),
-		Keywords:      p.strs(f["keywords"], "keywords"),
-		Description:   p.str(f["description"], "description"),
-		LiveStreaming: p.boolean(f["live_streaming"], "live_streaming"),
-		Notes:         p.strs(f["notes"], "notes"),
-		Unknown:       p.boolean(f["unknown"], "unknown"),
+		Path:          p.strs(f.get("path"), "path"),
+		Aliases:       p.strs(f.get("aliases"), "aliases"),
+		Keywords:      p.strs(f.get("keywords"), "keywords"),
+		Description:   p.str(f.get("description"), "description"),
+		LiveStreaming: p.boolean(f.get("live_streaming"), "live_streaming"),
+		Notes:         p.strs(f.get("notes"), "notes"),
+		Unknown:       p.boolean(f.get("unknown"), "unknown"),
 		Pos:           p.pos(n),
 	}
 	name := "category " + c.ID()
 	switch {
 	case len(c.Path) == 0:
 		name = "category"
-		if !badKind(f["path"], yaml.SequenceNode) {
+		if !badKind(f.get("path"), yaml.SequenceNode) {
 			p.errorf(n, "category has no path")
 		}
 	case len(c.Path) > 3 || len(c.Path) < 2:
-		p.errorf(f["path"], "%s: a path has 2 or 3 levels (一级, 二级[, 三级]), not %d", name, len(c.Path))
+		p.errorf(f.get("path"), "%s: a path has 2 or 3 levels (一级, 二级[, 三级]), not %d", name, len(c.Path))
 	}
-	for _, s := range p.strs(f["subjects"], "subjects") {
+	for _, s := range p.strs(f.get("subjects"), "subjects") {
 		if !slices.Contains(Subjects, Subject(s)) {
-			p.errorf(f["subjects"], "%s: unknown subject %q (want 个人, 企业, 政府, 媒体 or 其他组织)", name, s)
+			p.errorf(f.get("subjects"), "%s: unknown subject %q (want 个人, 企业, 政府, 媒体 or 其他组织)", name, s)
 			continue
 		}
 		c.Subjects = append(c.Subjects, Subject(s))
 	}
-	for _, g := range p.list(f["requirements"], "requirements") {
+	for _, g := range p.list(f.get("requirements"), "requirements") {
 		p.group(c, g, name)
 	}
-	c.Sources = p.sources(n, f["sources"], name)
+	c.Sources = p.sources(n, f.get("sources"), name)
 	if len(c.Path) > 0 {
 		if p.duplicate(n, "category", c.ID()) {
 			return
@@ -601,7 +779,7 @@ func (p *fileParser) group(c *Category, n *yaml.Node, name string) {
 	}
 	var g Group
 	var items []*yaml.Node
-	all, pick, of := f["all"], f["pick"], f["of"]
+	all, pick, of := f.get("all"), f.get("pick"), f.get("of")
 	switch {
 	case all != nil && (pick != nil || of != nil):
 		p.errorf(n, "%s: a requirement group has either all: or pick: with of:, not both", name)
@@ -654,13 +832,13 @@ func (p *fileParser) group(c *Category, n *yaml.Node, name string) {
 func (p *fileParser) item(n *yaml.Node, name string) (Item, bool) {
 	if n.Kind == yaml.MappingNode {
 		f := p.fields(n, "requirement item", "material")
-		if f == nil || f["material"] == nil {
+		if f == nil || f.get("material") == nil {
 			if f != nil {
 				p.errorf(n, "%s: a mapping requirement item needs material:", name)
 			}
 			return Item{}, false
 		}
-		t := p.str(f["material"], "material")
+		t := p.str(f.get("material"), "material")
 		if strings.TrimSpace(t) == "" {
 			p.errorf(n, "%s: empty material", name)
 			return Item{}, false
@@ -715,12 +893,12 @@ func (p *fileParser) sources(entry, n *yaml.Node, name string) []Source {
 			continue
 		}
 		s := Source{
-			URL:      p.str(f["url"], "url"),
-			Seed:     p.str(f["seed"], "seed"),
-			Title:    p.str(f["title"], "title"),
-			Date:     p.str(f["date"], "date"),
-			Accessed: p.str(f["accessed"], "accessed"),
-			Note:     p.str(f["note"], "note"),
+			URL:      p.str(f.get("url"), "url"),
+			Seed:     p.str(f.get("seed"), "seed"),
+			Title:    p.str(f.get("title"), "title"),
+			Date:     p.str(f.get("date"), "date"),
+			Accessed: p.str(f.get("accessed"), "accessed"),
+			Note:     p.str(f.get("note"), "note"),
 		}
 		if s.URL == "" && s.Seed == "" {
 			p.errorf(sn, "%s: source has neither url: nor seed:", name)
@@ -729,7 +907,7 @@ func (p *fileParser) sources(entry, n *yaml.Node, name string) []Source {
 			p.errorf(sn, "%s: source has neither date: nor accessed:", name)
 		}
 		for _, k := range []string{"date", "accessed"} {
-			if v := f[k]; v != nil && v.Value != "" {
+			if v := f.get(k); v != nil && v.Value != "" {
 				if t, err := time.Parse(time.DateOnly, v.Value); err != nil {
 					p.errorf(v, "%s: bad %s %q: want a real day as YYYY-MM-DD", name, k, v.Value)
 				} else if t.After(p.l.now.Add(futureSlack)) {
@@ -750,22 +928,22 @@ func (p *fileParser) licence(n *yaml.Node) {
 		return
 	}
 	lc := &Licence{
-		Name:   strings.TrimSpace(p.str(f["name"], "name")),
-		Short:  p.strs(f["short"], "short"),
-		Issuer: p.str(f["issuer"], "issuer"),
-		About:  p.str(f["about"], "about"),
+		Name:   strings.TrimSpace(p.str(f.get("name"), "name")),
+		Short:  p.strs(f.get("short"), "short"),
+		Issuer: p.str(f.get("issuer"), "issuer"),
+		About:  p.str(f.get("about"), "about"),
 		Pos:    p.pos(n),
 	}
 	name := "licence " + lc.Name
 	if names, bad := bracketNames(lc.Name); lc.Name == "" {
 		name = "licence"
-		if !badKind(f["name"], yaml.ScalarNode) {
+		if !badKind(f.get("name"), yaml.ScalarNode) {
 			p.errorf(n, "licence has no name")
 		}
 	} else if bad || len(names) != 1 || names[0] != lc.Name || lc.ID() == "" {
-		p.errorf(f["name"], "licence name %q must be one name inside 《》", lc.Name)
+		p.errorf(f.get("name"), "licence name %q must be one name inside 《》", lc.Name)
 	}
-	lc.Sources = p.sources(n, f["sources"], name)
+	lc.Sources = p.sources(n, f.get("sources"), name)
 	if lc.Name == "" {
 		return
 	}
@@ -776,7 +954,7 @@ func (p *fileParser) licence(n *yaml.Node) {
 	for _, s := range lc.Short {
 		key := fold(s)
 		if other, ok := p.l.shorts[key]; ok && other != lc {
-			p.l.errs = append(p.l.errs, &LoadError{p.pos(f["short"]), fmt.Errorf("%w short name %s: %s has it too (at %s:%d)",
+			p.l.errs = append(p.l.errs, &LoadError{p.pos(f.get("short")), fmt.Errorf("%w short name %s: %s has it too (at %s:%d)",
 				ErrDuplicate, s, other.Name, other.Pos.File, other.Pos.Line)})
 			continue
 		}
@@ -791,32 +969,32 @@ func (p *fileParser) topic(n *yaml.Node) {
 		return
 	}
 	t := &Topic{
-		ID:      strings.TrimSpace(p.str(f["id"], "id")),
-		Title:   p.str(f["title"], "title"),
-		Aliases: p.strs(f["aliases"], "aliases"),
-		Body:    p.str(f["body"], "body"),
+		ID:      strings.TrimSpace(p.str(f.get("id"), "id")),
+		Title:   p.str(f.get("title"), "title"),
+		Aliases: p.strs(f.get("aliases"), "aliases"),
+		Body:    p.str(f.get("body"), "body"),
 		Pos:     p.pos(n),
 	}
 	name := "topic " + t.ID
 	if t.ID == "" {
 		name = "topic"
-		if !badKind(f["id"], yaml.ScalarNode) {
+		if !badKind(f.get("id"), yaml.ScalarNode) {
 			p.errorf(n, "topic has no id")
 		}
 	}
-	if strings.TrimSpace(t.Title) == "" && !badKind(f["title"], yaml.ScalarNode) {
+	if strings.TrimSpace(t.Title) == "" && !badKind(f.get("title"), yaml.ScalarNode) {
 		p.errorf(n, "%s has no title", name)
 	}
-	if strings.TrimSpace(t.Body) == "" && !badKind(f["body"], yaml.ScalarNode) {
+	if strings.TrimSpace(t.Body) == "" && !badKind(f.get("body"), yaml.ScalarNode) {
 		p.errorf(n, "%s has no body", name)
 	}
-	for _, r := range p.list(f["related"], "related") {
+	for _, r := range p.list(f.get("related"), "related") {
 		path := p.strs(r, "related path")
 		if len(path) > 0 {
 			p.l.related = append(p.l.related, pendingRelated{p.pos(r), t, path})
 		}
 	}
-	t.Sources = p.sources(n, f["sources"], name)
+	t.Sources = p.sources(n, f.get("sources"), name)
 	if t.ID == "" {
 		return
 	}
@@ -832,17 +1010,17 @@ func (p *fileParser) synonym(n *yaml.Node) {
 		return
 	}
 	s := Synonym{
-		Word:  strings.TrimSpace(p.str(f["word"], "word")),
-		Means: p.strs(f["means"], "means"),
+		Word:  strings.TrimSpace(p.str(f.get("word"), "word")),
+		Means: p.strs(f.get("means"), "means"),
 		Pos:   p.pos(n),
 	}
 	if s.Word == "" {
-		if !badKind(f["word"], yaml.ScalarNode) {
+		if !badKind(f.get("word"), yaml.ScalarNode) {
 			p.errorf(n, "synonym has no word")
 		}
 		return
 	}
-	if len(s.Means) == 0 && !badKind(f["means"], yaml.SequenceNode) {
+	if len(s.Means) == 0 && !badKind(f.get("means"), yaml.SequenceNode) {
 		p.errorf(n, "synonym %s: means: lists no words", s.Word)
 	}
 	if p.duplicate(n, "synonym", s.Word) {
