@@ -397,8 +397,22 @@ func TestStartupProbe(t *testing.T) {
 	if os.Getenv(startupEnv+"_EDITS") == "0" {
 		edits = []fs.FS{knowledge.Shipped()}
 	}
+	// With QUALBOT_INDEX_STARTUP_ASKS=q, q questions (the dev set's, in
+	// turn) come before each reload, and the reloads are spaced out (the
+	// day of a bot whose curators reindex now and then) instead of back to
+	// back.
+	asks, _ := strconv.Atoi(os.Getenv(startupEnv + "_ASKS"))
+	var questions []string
+	for _, q := range loadDev(t) {
+		questions = append(questions, q.Q)
+	}
 	var reload time.Duration
 	for i := range n {
+		for j := range asks {
+			if _, err := search(context.Background(), questions[(i*asks+j)%len(questions)], 5); err != nil {
+				t.Fatal(err)
+			}
+		}
 		start := time.Now()
 		kb, err := knowledge.Load(edits[i%len(edits)])
 		if err != nil {
@@ -410,6 +424,9 @@ func TestStartupProbe(t *testing.T) {
 		reload += time.Since(start)
 		if _, err := search(context.Background(), "小程序直播带货要什么资质", 5); err != nil {
 			t.Fatal(err)
+		}
+		if asks > 0 {
+			time.Sleep(releaseDelay + 200*time.Millisecond)
 		}
 	}
 	time.Sleep(releaseDelay + 500*time.Millisecond) // the memory goes back to the OS once reloads pause

@@ -127,6 +127,7 @@ func (ix *Index) ReloadContext(ctx context.Context, kb *knowledge.Base) error {
 			}
 			ix.cur = next
 			ix.mu.Unlock()
+			ix.releaseLater()
 			return nil
 		case !errors.Is(err, errNoUpdate):
 			return fmt.Errorf("index: reload: %w", err)
@@ -147,15 +148,21 @@ func (ix *Index) ReloadContext(ctx context.Context, kb *knowledge.Base) error {
 	if err := old.close(); err != nil {
 		return fmt.Errorf("index: reload: close old index: %w", err)
 	}
-	// A build's garbage is several times the index it leaves; without this
-	// the process keeps the peak resident after every reload. Once reloads
-	// pause: back to back, each would pay for faulting the memory in again.
+	ix.releaseLater()
+	return nil
+}
+
+// releaseLater returns memory to the operating system releaseDelay after
+// the last reload. A reload's garbage (the YAML load's, a build's) is
+// several times what it leaves; without this the process keeps the peak
+// resident after every reload. Once reloads pause: back to back, each
+// would pay for faulting the memory in again. ix.reload must be held.
+func (ix *Index) releaseLater() {
 	if ix.release == nil {
 		ix.release = time.AfterFunc(releaseDelay, debug.FreeOSMemory)
 	} else {
 		ix.release.Reset(releaseDelay)
 	}
-	return nil
 }
 
 // releaseDelay is how long after the last reload its memory goes back to the
