@@ -14,7 +14,6 @@ import (
 	"testing/fstest"
 
 	"github.com/blevesearch/bleve/v2"
-	index "github.com/blevesearch/bleve_index_api"
 )
 
 var update = flag.Bool("update", false, "rewrite the embedded snapshot (index/snapshot) from the shipped knowledge base")
@@ -109,7 +108,7 @@ func postings(t *testing.T, bi bleve.Index, f string) []string {
 		}
 		var docs []string
 		for {
-			p, err := tfr.Next(&index.TermFieldDoc{})
+			p, err := tfr.Next(nil)
 			if err != nil {
 				t.Fatal(err)
 			}
