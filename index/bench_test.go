@@ -203,42 +203,40 @@ func BenchmarkBuild(b *testing.B) {
 	})
 }
 
-// BenchmarkReload swaps in a freshly built index and closes the old one: a
-// reindex after an edit, the index alternating between two knowledge bases
-// that differ in one sentence (load excluded; see TestStartupProbe for
-// load and reload together). snapshot reloads the shipped knowledge base,
-// which opens the snapshot again.
+// BenchmarkReload is a reindex after an edit (the load excluded; see
+// TestStartupProbe for load and reload together): the index alternates
+// between two knowledge bases that differ in one sentence. update replaces
+// the one document in the serving index (update.go); gse and bigram build
+// the whole index beside it and swap, as a reindex does when it cannot
+// update.
 func BenchmarkReload(b *testing.B) {
 	kbs := []*knowledge.Base{editedBase(b, "潜水爱好者"), editedBase(b, "登山爱好者")}
-	for _, mode := range benchModes {
-		b.Run(mode.name, func(b *testing.B) {
-			ix, err := build(kbs[1], mode.mode, DefaultParams())
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer ix.Close()
-			i := 0
-			for b.Loop() {
-				if err := ix.Reload(kbs[i%2]); err != nil {
-					b.Fatal(err)
-				}
-				i++
-			}
-		})
-	}
-	b.Run("snapshot", func(b *testing.B) {
-		kb := shippedBase(b)
-		ix, err := Build(kb)
+	run := func(b *testing.B, mode analysisMode, par Params) {
+		ix, err := build(kbs[1], mode, par)
 		if err != nil {
 			b.Fatal(err)
 		}
 		defer ix.Close()
+		i := 0
 		for b.Loop() {
-			if err := ix.Reload(kb); err != nil {
+			if err := ix.Reload(kbs[i%2]); err != nil {
 				b.Fatal(err)
 			}
+			i++
 		}
+	}
+	b.Run("update", func(b *testing.B) {
+		par := DefaultParams()
+		par.UpdateGenerations = 1 << 30
+		run(b, modeSegment, par)
 	})
+	for _, mode := range benchModes {
+		b.Run(mode.name, func(b *testing.B) {
+			par := DefaultParams()
+			par.UpdateMaxDocs = -1
+			run(b, mode.mode, par)
+		})
+	}
 }
 
 // editedBase is the shipped knowledge base with one sentence of a category
