@@ -58,12 +58,9 @@ type served struct {
 	// prebuilt says the index was opened from the snapshot.
 	prebuilt bool
 
-	// For updating a built index in place (see update.go); ia is nil when
-	// it cannot be.
+	// For updating the index in place (see update.go); ia is nil when it
+	// cannot be.
 	ia, qa analysis.Analyzer // the mapping's index and query analyzers
-	domain []string          // sortedDomain of kb: the segmenter's words
-	stop   []string          // stopWords of kb
-	sums   map[string]uint64 // document id → docSum
 	gen    int               // updates since the index was built
 }
 
@@ -221,9 +218,8 @@ func newServed(ctx context.Context, kb *knowledge.Base, mode analysisMode, par P
 
 // newBuilt builds the index of kb.
 func newBuilt(ctx context.Context, kb *knowledge.Base, mode analysisMode, par Params) (_ *served, err error) {
-	s := &served{kb: kb, par: par, stop: stopWords(kb)}
+	s := &served{kb: kb, par: par}
 	if mode == modeSegment {
-		s.domain = sortedDomain(kb)
 		s.segID = registerSegmenter(newSegmenter(domainTerms(kb)))
 		defer func() {
 			if err != nil {
@@ -236,7 +232,7 @@ func newBuilt(ctx context.Context, kb *knowledge.Base, mode analysisMode, par Pa
 	recID := registerRecorder(rec)
 	defer recorders.Delete(recID)
 	defer rec.finish()
-	m, err := newMapping(mode, s.segID, recID, s.stop)
+	m, err := newMapping(mode, s.segID, recID, stopWords(kb))
 	if err != nil {
 		return nil, fmt.Errorf("index: build: mapping: %w", err)
 	}
@@ -262,7 +258,7 @@ func newBuilt(ctx context.Context, kb *knowledge.Base, mode analysisMode, par Pa
 	s.bi = bi
 	s.serve(es, qa)
 	if mode == modeSegment {
-		s.ia, s.qa, s.sums = m.AnalyzerNamed(analyzerIndex), qa, sums(es)
+		s.ia, s.qa = m.AnalyzerNamed(analyzerIndex), qa
 	}
 	return s, nil
 }

@@ -99,8 +99,7 @@ func openSnapshot(kb *knowledge.Base, par Params) *served {
 		os.RemoveAll(dir)
 		return nil
 	}
-	s := &served{kb: kb, bi: bi, vocab: v, par: par, tmp: dir, prebuilt: true,
-		ia: ia, qa: qa, domain: sortedDomain(kb), stop: stopWords(kb), sums: sums(es)}
+	s := &served{kb: kb, bi: bi, vocab: v, par: par, tmp: dir, prebuilt: true, ia: ia, qa: qa}
 	s.serve(es, qa)
 	return s
 }

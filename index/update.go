@@ -75,22 +75,21 @@ func (s *served) update(ctx context.Context, kb *knowledge.Base) (*served, func(
 	if s.ia == nil || s.gen >= s.par.UpdateGenerations {
 		return nil, nil, errNoUpdate
 	}
-	domain := sortedDomain(kb)
-	if !slices.Equal(domain, s.domain) || !slices.Equal(stopWords(kb), s.stop) {
+	if !slices.Equal(sortedDomain(kb), sortedDomain(s.kb)) || !slices.Equal(stopWords(kb), stopWords(s.kb)) {
 		return nil, nil, errNoUpdate
 	}
 	es := entries(kb)
-	next := &served{kb: kb, bi: s.bi, segID: s.segID, par: s.par, ia: s.ia, qa: s.qa,
-		domain: s.domain, stop: s.stop, sums: sums(es), gen: s.gen + 1}
+	was, now := sums(entries(s.kb)), sums(es)
+	next := &served{kb: kb, bi: s.bi, segID: s.segID, par: s.par, ia: s.ia, qa: s.qa, gen: s.gen + 1, tmp: s.tmp}
 	var changed []entry
 	for _, e := range es {
-		if old, ok := s.sums[e.id]; !ok || old != next.sums[e.id] {
+		if sum, ok := was[e.id]; !ok || sum != now[e.id] {
 			changed = append(changed, e)
 		}
 	}
 	var removed []string
-	for id := range s.sums {
-		if _, ok := next.sums[id]; !ok {
+	for id := range was {
+		if _, ok := now[id]; !ok {
 			removed = append(removed, id)
 		}
 	}

@@ -2,7 +2,9 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -86,8 +88,16 @@ func TestUpdate_SameAsBuild(t *testing.T) {
 		if !ix.cur.prebuilt {
 			t.Fatal("the shipped index was not opened from the snapshot")
 		}
+		dir := ix.cur.tmp
 		for i, step := range fromSnapshot {
 			updateStep(t, ix, step.name, step.kb, i+1, qs)
+		}
+		// The snapshot's directory goes with the updated index.
+		if err := ix.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("the snapshot's directory %s is left after Close: %v", dir, err)
 		}
 	})
 	for i, step := range steps {
