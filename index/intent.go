@@ -48,7 +48,7 @@ func (s *served) understand(p *prepared) knowledge.Ask {
 			if c == nil {
 				key = s.groupKeyIn(p)
 			}
-			if g := s.kb.GroupKeys()[key]; g != "" && s.wholeGroup(p, g) {
+			if g := s.q.groups[key]; g != "" && s.wholeGroup(p, g) {
 				// "被说涉及医疗" names a group, not its namesake under
 				// 政务民生: which of its categories is for the user to say.
 				c = nil
@@ -181,8 +181,10 @@ func (s *served) namedCategory(p *prepared) (*knowledge.Category, string) {
 // first-level group ("社交", "医疗"), or "".
 func (s *served) groupKeyIn(p *prepared) string {
 	best := ""
-	for k := range s.kb.GroupKeys() {
-		if len(k) > len(best) && strings.Contains(p.ruled, k) {
+	for k := range s.q.groups {
+		// The longest; of two as long, the first in order, so that the
+		// map's order never decides.
+		if (len(k) > len(best) || len(k) == len(best) && k < best) && strings.Contains(p.ruled, k) {
 			best = k
 		}
 	}

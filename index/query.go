@@ -23,8 +23,9 @@ const maxQuestion = 300
 type querier struct {
 	analyzer analysis.Analyzer // the mapping's query analyzer
 	synonyms []synonym
-	names    map[string]bool // name keys (see nameKey) of every document
-	prefixes map[string]bool // every proper prefix of a name key
+	synFirst map[rune][]int32 // a synonym word's first character → its synonyms
+	names    map[string]bool  // name keys (see nameKey) of every document
+	prefixes map[string]bool  // every proper prefix of a name key
 	intents  *knowledge.Intents
 	groups   map[string]string // what people call a first-level group → its name
 }
@@ -59,6 +60,11 @@ func newQuerier(kb *knowledge.Base, analyzer analysis.Analyzer, names []string) 
 				sy.means = append(sy.means, m)
 			}
 		}
+		r, _ := utf8.DecodeRuneInString(w)
+		if q.synFirst == nil {
+			q.synFirst = make(map[rune][]int32)
+		}
+		q.synFirst[r] = append(q.synFirst[r], int32(len(q.synonyms)))
 		q.synonyms = append(q.synonyms, sy)
 	}
 	return q
@@ -98,20 +104,17 @@ func (q *querier) prepare(question string) prepared {
 	p.text = strings.ToLower(p.normalized)
 	p.terms = q.terms(p.text)
 	var means []string
-	var said []synonym
-	for _, s := range q.synonyms {
-		if strings.Contains(p.text, s.word) {
-			said = append(said, s)
-			means = append(means, s.means...)
-			// The synonym's words count as covered by a document that has
-			// what it means.
-			alt := q.terms(strings.Join(s.means, " "))
-			for _, w := range q.terms(s.word) {
-				if p.alt == nil {
-					p.alt = make(map[string][]string)
-				}
-				p.alt[w] = append(p.alt[w], alt...)
+	said := q.said(p.text)
+	for _, s := range said {
+		means = append(means, s.means...)
+		// The synonym's words count as covered by a document that has
+		// what it means.
+		alt := q.terms(strings.Join(s.means, " "))
+		for _, w := range q.terms(s.word) {
+			if p.alt == nil {
+				p.alt = make(map[string][]string)
 			}
+			p.alt[w] = append(p.alt[w], alt...)
 		}
 	}
 	// Each meaning once, and not what the question says itself: 直播带货
@@ -134,6 +137,25 @@ func (q *querier) prepare(question string) prepared {
 		p.short = c
 	}
 	return p
+}
+
+// said returns the synonyms whose word text contains, in the order of the
+// synonyms: text is read once, not once a synonym.
+func (q *querier) said(text string) []synonym {
+	var in []int32
+	for j, r := range text {
+		for _, i := range q.synFirst[r] {
+			if strings.HasPrefix(text[j:], q.synonyms[i].word) && !slices.Contains(in, i) {
+				in = append(in, i)
+			}
+		}
+	}
+	slices.Sort(in)
+	out := make([]synonym, len(in))
+	for k, i := range in {
+		out[k] = q.synonyms[i]
+	}
+	return out
 }
 
 // groupWords returns text as the intents rules read it: when every synonym

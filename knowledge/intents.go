@@ -58,8 +58,9 @@ type IntentRule struct {
 	After []string
 	Pos   Pos
 
-	exact, bare, any, not, skip, after []phrase
-	all                                [][]phrase
+	exact, bare            []phrase
+	any, not, skip, after phraseSet
+	all                   []phraseSet
 }
 
 // Name is the rule's position, "intents.yaml:12", for logs and `ask --json`.
@@ -162,32 +163,32 @@ func (r *IntentRule) conditions(text, content string, m *IntentMatch) bool {
 	if len(r.bare) > 0 && !equalsAny(content, r.bare, m) {
 		return false
 	}
-	if len(r.any) > 0 && findAny(text, r.any, m) < 0 {
+	if len(r.any.list) > 0 && r.any.find(text, m) < 0 {
 		return false
 	}
 	for _, ps := range r.all {
-		if findAny(text, ps, m) < 0 {
+		if ps.find(text, m) < 0 {
 			return false
 		}
 	}
-	return findAny(text, r.not, nil) < 0
+	return r.not.find(text, nil) < 0
 }
 
 func (r *IntentRule) matchClauses(text string) (IntentMatch, bool) {
 	m := IntentMatch{Rule: r}
 	var rest []string
 	for _, clause := range strings.FieldsFunc(text, isClauseEnd) {
-		if findAny(clause, r.not, nil) >= 0 {
+		if r.not.find(clause, nil) >= 0 {
 			rest = append(rest, clause)
 			continue
 		}
-		if findAny(clause, r.skip, nil) >= 0 {
+		if r.skip.find(clause, nil) >= 0 {
 			continue
 		}
 		var cm IntentMatch
 		end := -1
-		if len(r.any) > 0 {
-			end = findAny(clause, r.any, &cm)
+		if len(r.any.list) > 0 {
+			end = r.any.find(clause, &cm)
 		}
 		if end < 0 || !r.conditions(clause, "", &cm) {
 			rest = append(rest, clause)
@@ -219,9 +220,74 @@ func (r *IntentRule) matchClauses(text string) (IntentMatch, bool) {
 
 // HeldAfter reports whether held, what a clause rule holds, contains one of
 // the rule's After phrases.
-func (r *IntentRule) HeldAfter(held string) bool { return findAny(held, r.after, nil) >= 0 }
+func (r *IntentRule) HeldAfter(held string) bool { return r.after.find(held, nil) >= 0 }
 
 func isClauseEnd(r rune) bool { return strings.ContainsRune("，,。；;？?！!\n", r) }
+
+// A phraseSet is a list of phrases indexed by their first character, so
+// that finding one in a question reads the question once rather than once
+// a phrase (a rule's {set}s expand to hundreds of phrases, and every
+// question is matched against every rule).
+type phraseSet struct {
+	list  []phrase
+	first map[rune][]int32 // first character → the phrases', in list order
+	empty int32            // the first empty phrase, or -1
+	slow  bool             // a phrase starts with invalid UTF-8: search linearly
+}
+
+func newPhraseSet(ps []phrase) phraseSet {
+	s := phraseSet{list: ps, empty: -1}
+	for i, p := range ps {
+		r, size := utf8.DecodeRuneInString(p.text)
+		switch {
+		case p.text == "":
+			if s.empty < 0 {
+				s.empty = int32(i)
+			}
+		case r == utf8.RuneError && size <= 1:
+			s.slow = true
+		default:
+			if s.first == nil {
+				s.first = make(map[rune][]int32)
+			}
+			s.first[r] = append(s.first[r], int32(i))
+		}
+	}
+	return s
+}
+
+// find is findAny over the set: the end of the first phrase in text (the
+// earliest, of those the longest, of those the first listed), or -1; it
+// records the phrase's captures in m.
+func (s *phraseSet) find(text string, m *IntentMatch) int {
+	if s.slow {
+		return findAny(text, s.list, m)
+	}
+	if text == "" || s.first == nil {
+		if s.empty < 0 {
+			return -1
+		}
+		m.capture(s.list[s.empty])
+		return 0
+	}
+	for j, r := range text {
+		best := int32(-1)
+		if j == 0 {
+			best = s.empty
+		}
+		for _, i := range s.first[r] {
+			p := s.list[i].text
+			if strings.HasPrefix(text[j:], p) && (best < 0 || len(p) > len(s.list[best].text)) {
+				best = i
+			}
+		}
+		if best >= 0 {
+			m.capture(s.list[best])
+			return j + len(s.list[best].text)
+		}
+	}
+	return -1
+}
 
 // findAny returns the end of the first phrase of ps in text (the earliest,
 // and of those the longest), or -1; it records the phrase's captures in m.
@@ -459,7 +525,7 @@ func (l *loader) resolveIntents() {
 			}
 			return out
 		}
-		r.exact, r.bare, r.any = expand(r.Exact, "exact"), expand(r.Bare, "bare"), expand(r.Any, "any")
+		r.exact, r.bare = expand(r.Exact, "exact"), expand(r.Bare, "bare")
 		// A bare phrase is compared with the question's content, so it
 		// loses the same boilerplate ("我的情况" is "我情况").
 		for i := range r.bare {
@@ -467,10 +533,11 @@ func (l *loader) resolveIntents() {
 				r.bare[i].text = c
 			}
 		}
-		r.not, r.skip, r.after = expand(r.Not, "not"), expand(r.Skip, "skip"), expand(r.After, "after")
+		r.any = newPhraseSet(expand(r.Any, "any"))
+		r.not, r.skip, r.after = newPhraseSet(expand(r.Not, "not")), newPhraseSet(expand(r.Skip, "skip")), newPhraseSet(expand(r.After, "after"))
 		r.all = nil
 		for _, ps := range r.All {
-			r.all = append(r.all, expand(ps, "all"))
+			r.all = append(r.all, newPhraseSet(expand(ps, "all")))
 		}
 		for i, s := range r.Stop {
 			r.Stop[i] = fold(s)
