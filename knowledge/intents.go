@@ -58,7 +58,7 @@ type IntentRule struct {
 	After []string
 	Pos   Pos
 
-	exact, bare            []phrase
+	exact, bare           []phrase
 	any, not, skip, after phraseSet
 	all                   []phraseSet
 }
