@@ -86,10 +86,12 @@ func BenchmarkScale(b *testing.B) {
 					var search searchFunc
 					var closeIndex func() error
 					if engine == "gse" {
-						ix, err := build(kb, modeSegment, DefaultParams())
+						// Built, at every size: the snapshot is only of ×1.
+						s, err := newBuilt(ctx, kb, modeSegment, DefaultParams())
 						if err != nil {
 							b.Fatal(err)
 						}
+						ix := &Index{mode: modeSegment, par: s.par, cur: s}
 						search = func(ctx context.Context, q string, n int) (int, error) {
 							r, err := ix.Search(ctx, q, n)
 							return len(r.Hits), err
