@@ -48,7 +48,8 @@ func scaledBase(tb testing.TB, n int) *knowledge.Base {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	kb, err := knowledge.Load(out)
+	// ×100 is more than the 16 MiB a knowledge base may have by default.
+	kb, err := knowledge.LoadContext(context.Background(), out, knowledge.Limits{File: knowledge.DefaultLimits.File})
 	if err != nil {
 		tb.Fatalf("scaled ×%d: %v", n, err)
 	}
