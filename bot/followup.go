@@ -32,6 +32,15 @@ type FollowUps struct {
 
 	mu sync.Mutex
 	m  map[string]Pending
+	// order holds the keys in the order they were put, so that the oldest
+	// is found without reading every list; an entry whose list was put
+	// again, deleted or expired since is skipped (see evict).
+	order []putAt
+}
+
+type putAt struct {
+	key string
+	at  time.Time
 }
 
 // NewFollowUps returns a store that keeps lists for ttl and at most max of
@@ -53,9 +62,27 @@ func (f *FollowUps) Put(key string, p Pending, t time.Time) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if _, ok := f.m[key]; !ok && len(f.m) >= f.max {
-		f.evict(t)
+		f.evict()
 	}
 	f.m[key] = p
+	f.order = append(f.order, putAt{key, t})
+	// The same keys put again and again would grow order without end.
+	if len(f.order) > 2*f.max+16 {
+		live := f.order[:0]
+		for _, q := range f.order {
+			if f.current(q) {
+				live = append(live, q)
+			}
+		}
+		clear(f.order[len(live):])
+		f.order = live
+	}
+}
+
+// current reports whether q is the put of the list key holds. f.mu is held.
+func (f *FollowUps) current(q putAt) bool {
+	p, ok := f.m[q.key]
+	return ok && p.at.Equal(q.at)
 }
 
 // Get returns the list remembered for key if it has not expired at time t.
@@ -88,20 +115,15 @@ func (f *FollowUps) Len() int {
 	return len(f.m)
 }
 
-// evict drops expired lists, and the oldest one if none has expired.
-// f.mu is held.
-func (f *FollowUps) evict(t time.Time) {
-	oldest, oldestAt := "", time.Time{}
-	for k, p := range f.m {
-		if t.Sub(p.at) > f.ttl {
-			delete(f.m, k)
-			continue
-		}
-		if oldest == "" || p.at.Before(oldestAt) {
-			oldest, oldestAt = k, p.at
+// evict drops the list put longest ago (an expired one, when any has
+// expired). f.mu is held.
+func (f *FollowUps) evict() {
+	for i, q := range f.order {
+		if f.current(q) {
+			delete(f.m, q.key)
+			f.order = f.order[i+1:]
+			return
 		}
 	}
-	if len(f.m) >= f.max {
-		delete(f.m, oldest)
-	}
+	f.order = f.order[:0]
 }
