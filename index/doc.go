@@ -19,4 +19,11 @@
 // TestDevQuestions). An ambiguous result's hits are the choices the bot
 // offers (choices), and a whole-group question's hits are the group's
 // categories.
+//
+// The index of the shipped knowledge base is built ahead of time and
+// embedded (snapshot.go): a process serving it opens that instead of
+// analysing every document. Any other knowledge base is built. A reload
+// after an edit replaces only the documents the edit changed, when the
+// knowledge base's words are the same (update.go); otherwise it builds the
+// index again beside the one serving.
 package index
