@@ -436,9 +436,18 @@ func syntaxError(err error) (line int, msg string) {
 	return line, msg
 }
 
-// decodeDocs parses every YAML document in data. It turns a panic inside
-// the YAML parser into an error: a knowledge file must never crash the bot.
-func decodeDocs(data []byte) (docs []*yaml.Node, err error) {
+// decodeDocs returns the top node of every YAML document in data: from
+// parsed.bin when data is a shipped file, else from the YAML.
+func decodeDocs(data []byte) ([]*yaml.Node, error) {
+	if docs, ok := parsedDocs(data); ok {
+		return docs, nil
+	}
+	return yamlDocs(data)
+}
+
+// yamlDocs parses every YAML document in data. It turns a panic inside the
+// YAML parser into an error: a knowledge file must never crash the bot.
+func yamlDocs(data []byte) (docs []*yaml.Node, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("yaml: %v", r)
