@@ -87,16 +87,48 @@ func (v *vocab) hasPrefix(id, prefix string) bool {
 // between 0 and 1. A term also counts as contained when the document has
 // one of its alternatives (what a synonym means).
 func (v *vocab) coverage(id string, terms []string, alt map[string][]string) float64 {
-	doc := v.docs[id]
-	var have, all float64
+	return v.covers(id, v.question(terms, alt))
+}
+
+// A questionTerm is a term of a question as coverage reads it.
+type questionTerm struct {
+	w   float64 // its weight
+	ids []int32 // the term ids that count for it: its own and its alternatives' that documents have
+}
+
+// question returns the terms of a question, each once and in order, with
+// what coverage needs of them: a search computes it once for all its hits.
+func (v *vocab) question(terms []string, alt map[string][]string) []questionTerm {
+	qs := make([]questionTerm, 0, len(terms))
 	for i, t := range terms {
 		if slices.Contains(terms[:i], t) {
 			continue
 		}
-		w := v.weight(t)
-		all += w
-		if v.has(doc, t) || slices.ContainsFunc(alt[t], func(a string) bool { return v.has(doc, a) }) {
-			have += w
+		q := questionTerm{w: v.weight(t)}
+		if id, ok := v.ids[t]; ok {
+			q.ids = append(q.ids, id)
+		}
+		for _, a := range alt[t] {
+			if id, ok := v.ids[a]; ok {
+				q.ids = append(q.ids, id)
+			}
+		}
+		qs = append(qs, q)
+	}
+	return qs
+}
+
+// covers is coverage for the terms question returned.
+func (v *vocab) covers(id string, qs []questionTerm) float64 {
+	doc := v.docs[id]
+	var have, all float64
+	for _, q := range qs {
+		all += q.w
+		if slices.ContainsFunc(q.ids, func(t int32) bool {
+			_, found := slices.BinarySearch(doc, t)
+			return found
+		}) {
+			have += q.w
 		}
 	}
 	if all == 0 {

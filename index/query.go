@@ -358,11 +358,12 @@ func (s *served) search(ctx context.Context, question string, n int, understand 
 		}
 		hits = append(hits, scored{id: h.ID, hit: hit})
 	}
+	qterms := s.vocab.question(p.terms, p.alt)
 	for i := range hits {
 		if p.short != "" && s.vocab.hasPrefix(hits[i].id, p.short) {
 			hits[i].coverage = 1
 		} else {
-			hits[i].coverage = s.vocab.coverage(hits[i].id, p.terms, p.alt)
+			hits[i].coverage = s.vocab.covers(hits[i].id, qterms)
 		}
 		hits[i].raw = hits[i].hit.Score
 		hits[i].hit.Score *= s.par.RankCoverage + hits[i].coverage

@@ -23,6 +23,10 @@ type Intents struct {
 	Sets map[string][]string
 	// Pos is where the intents were defined.
 	Pos Pos
+
+	// sortedBoilerplate is Sets["boilerplate"] longest first, as the load
+	// left it (a Base is not changed after Load).
+	sortedBoilerplate []string
 }
 
 // An IntentRule recognises one way of asking. A phrase is literal text
@@ -137,6 +141,9 @@ func content(text string, boilerplate []string) string {
 }
 
 func (in *Intents) boilerplate() []string {
+	if in.sortedBoilerplate != nil {
+		return in.sortedBoilerplate
+	}
 	ws := slices.Clone(in.Sets["boilerplate"])
 	slices.SortStableFunc(ws, func(a, b string) int { return utf8.RuneCountInString(b) - utf8.RuneCountInString(a) })
 	return ws
@@ -508,6 +515,7 @@ func (l *loader) resolveIntents() {
 		slices.SortFunc(caps, func(a, b capture) int { return strings.Compare(a.word, b.word) })
 	}
 	boilerplate := in.boilerplate()
+	in.sortedBoilerplate = boilerplate
 	for _, r := range in.Rules {
 		expand := func(patterns []string, what string) []phrase {
 			var out []phrase
