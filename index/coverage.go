@@ -137,16 +137,6 @@ func (v *vocab) covers(id string, qs []questionTerm) float64 {
 	return have / all
 }
 
-// has reports whether doc (sorted term ids) contains term.
-func (v *vocab) has(doc []int32, term string) bool {
-	tid, ok := v.ids[term]
-	if !ok {
-		return false
-	}
-	_, found := slices.BinarySearch(doc, tid)
-	return found
-}
-
 // A termRecorder keeps the terms the index analyzer produces while bleve
 // indexes a batch, by the text analysed, so that the vocabulary comes from
 // the one analysis bleve does instead of a second pass. Analysis runs on
