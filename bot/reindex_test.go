@@ -3,7 +3,6 @@ package bot_test
 import (
 	"context"
 	"errors"
-	"io/fs"
 	"os"
 	"strings"
 	"testing"
@@ -14,25 +13,13 @@ import (
 	"github.com/qualbot/qualbot/bot/transporttest"
 	"github.com/qualbot/qualbot/index"
 	"github.com/qualbot/qualbot/knowledge"
+	"github.com/qualbot/qualbot/knowledge/knowledgetest"
 )
 
 // kbFS returns bot/testdata/kb as a MapFS a test may change.
 func kbFS(t *testing.T) fstest.MapFS {
 	t.Helper()
-	m := fstest.MapFS{}
-	root := os.DirFS("testdata/kb")
-	err := fs.WalkDir(root, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(root, p)
-		m[p] = &fstest.MapFile{Data: b}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return knowledgetest.Copy(t, os.DirFS("testdata/kb"))
 }
 
 // reindexBot is the whole chain over a real index, with an admin whose

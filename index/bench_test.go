@@ -20,6 +20,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/qualbot/qualbot/knowledge"
+	"github.com/qualbot/qualbot/knowledge/knowledgetest"
 )
 
 // The benchmarks compare three indexes over the shipped knowledge base, in
@@ -254,19 +255,7 @@ func editedBase(tb testing.TB, who string) *knowledge.Base {
 // editedFS is the files of editedBase.
 func editedFS(tb testing.TB, who string) fstest.MapFS {
 	tb.Helper()
-	src := knowledge.Shipped()
-	fsys := fstest.MapFS{}
-	err := fs.WalkDir(src, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := fs.ReadFile(src, name)
-		fsys[name] = &fstest.MapFile{Data: data}
-		return err
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	fsys := knowledgetest.Copy(tb, knowledge.Shipped())
 	const file, was = "categories/01-社交.yaml", "让互不相识的用户结识"
 	if !strings.Contains(string(fsys[file].Data), was) {
 		tb.Fatalf("%s no longer has %q; pick another sentence", file, was)
@@ -384,17 +373,13 @@ func TestStartupProbe(t *testing.T) {
 	fmt.Printf("startup %.1f ms %.1f MiB-rss %.1f MiB-heap\n", float64(elapsed.Microseconds())/1000, peakRSS(), float64(ms.HeapAlloc)/(1<<20))
 	// With QUALBOT_INDEX_STARTUP_RELOADS=n, n reloads (load the knowledge
 	// base, build, swap) follow, each with a question, and what the process
-	// keeps. Each reload is of an edit (see editedFS), so that it builds;
-	// with QUALBOT_INDEX_STARTUP_EDITS=0 it reloads the shipped knowledge
-	// base, which opens the snapshot again.
+	// keeps. The reloads alternate between two edits (see editedFS), as
+	// after a curator's: reloading unchanged files keeps the index.
 	n, _ := strconv.Atoi(os.Getenv(startupEnv + "_RELOADS"))
 	if n == 0 || ix == nil {
 		return
 	}
 	edits := []fs.FS{editedFS(t, "潜水爱好者"), editedFS(t, "登山爱好者")}
-	if os.Getenv(startupEnv+"_EDITS") == "0" {
-		edits = []fs.FS{knowledge.Shipped()}
-	}
 	// With QUALBOT_INDEX_STARTUP_ASKS=q, q questions (the dev set's, in
 	// turn) come before each reload, and the reloads are spaced out (the
 	// day of a bot whose curators reindex now and then) instead of back to

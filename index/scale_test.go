@@ -3,7 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
-	"io/fs"
+	"maps"
 	"regexp"
 	"runtime"
 	"slices"
@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/qualbot/qualbot/knowledge"
+	"github.com/qualbot/qualbot/knowledge/knowledgetest"
 )
 
 // scaledBase is the shipped knowledge base with every category file
@@ -23,30 +24,18 @@ import (
 // Licences, topics and synonyms stay as shipped.
 func scaledBase(tb testing.TB, n int) *knowledge.Base {
 	tb.Helper()
-	src := knowledge.Shipped()
-	out := fstest.MapFS{}
+	shipped := knowledgetest.Copy(tb, knowledge.Shipped())
+	out := maps.Clone(shipped)
 	path := regexp.MustCompile(`(?m)^(\s*- path: \[[^\]]*?)\]`)
-	err := fs.WalkDir(src, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := fs.ReadFile(src, name)
-		if err != nil {
-			return err
-		}
-		out[name] = &fstest.MapFile{Data: data}
+	for name, f := range shipped {
 		if !strings.HasPrefix(name, "categories/") {
-			return nil
+			continue
 		}
 		for j := 1; j < n; j++ {
 			suffix := strconv.Itoa(j)
-			copied := path.ReplaceAllString(string(data), "${1}"+suffix+"]")
+			copied := path.ReplaceAllString(string(f.Data), "${1}"+suffix+"]")
 			out[strings.TrimSuffix(name, ".yaml")+"-"+suffix+".yaml"] = &fstest.MapFile{Data: []byte(copied)}
 		}
-		return nil
-	})
-	if err != nil {
-		tb.Fatal(err)
 	}
 	// ×100 is more than the 16 MiB a knowledge base may have by default.
 	kb, err := knowledge.LoadContext(context.Background(), out, knowledge.Limits{File: knowledge.DefaultLimits.File})

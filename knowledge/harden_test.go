@@ -11,25 +11,13 @@ import (
 	"testing/fstest"
 
 	"github.com/qualbot/qualbot/knowledge"
+	"github.com/qualbot/qualbot/knowledge/knowledgetest"
 )
 
 // goodFS returns testdata/good as a MapFS that a test may change.
 func goodFS(t *testing.T) fstest.MapFS {
 	t.Helper()
-	m := fstest.MapFS{}
-	root := os.DirFS("testdata/good")
-	err := fs.WalkDir(root, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(root, p)
-		m[p] = &fstest.MapFile{Data: b}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return knowledgetest.Copy(t, os.DirFS("testdata/good"))
 }
 
 // loadLines loads fsys and returns its problems, one per line.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/qualbot/qualbot/knowledge"
+	"github.com/qualbot/qualbot/knowledge/knowledgetest"
 )
 
 func mustLoad(t *testing.T, fsys fs.FS) *knowledge.Base {
@@ -165,18 +166,7 @@ func TestLoad(t *testing.T) {
 		if again := mustLoad(t, os.DirFS("testdata/good")); again.Version != kb.Version {
 			t.Errorf("Version changed between loads: %q, %q", kb.Version, again.Version)
 		}
-		edited := fstest.MapFS{}
-		err := fs.WalkDir(os.DirFS("testdata/good"), ".", func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			b, err := fs.ReadFile(os.DirFS("testdata/good"), p)
-			edited[p] = &fstest.MapFile{Data: b}
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		edited := knowledgetest.Copy(t, os.DirFS("testdata/good"))
 		edited["synonyms.yaml"].Data = append(edited["synonyms.yaml"].Data, "# edited\n"...)
 		if got := mustLoad(t, edited).Version; got == kb.Version {
 			t.Errorf("Version = %q after an edit, want a new one", got)

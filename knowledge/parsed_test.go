@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"flag"
-	"io/fs"
 	"os"
 	"reflect"
 	"testing"
+
+	"github.com/qualbot/qualbot/knowledge/knowledgetest"
 )
 
 var update = flag.Bool("update", false, "rewrite parsed.bin from the shipped files")
@@ -16,16 +17,8 @@ var update = flag.Bool("update", false, "rewrite parsed.bin from the shipped fil
 func shippedFiles(t *testing.T) map[string][]byte {
 	t.Helper()
 	files := map[string][]byte{}
-	err := fs.WalkDir(Shipped(), ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := fs.ReadFile(Shipped(), name)
-		files[name] = data
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
+	for name, f := range knowledgetest.Copy(t, Shipped()) {
+		files[name] = f.Data
 	}
 	return files
 }
